@@ -1,0 +1,33 @@
+# Every target installs what it needs; recipes stay one-liners that call scripts.
+BUN := node_modules/.bin/bun
+
+.PHONY: install build test demo release bench lint typecheck clean
+
+install: node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund && touch $@
+
+build: install
+	$(BUN) scripts/build.ts
+
+test: build
+	bash scripts/test.sh
+
+demo: build
+	$(BUN) scripts/demo.ts
+
+release: install
+	$(BUN) scripts/build.ts --release && bash scripts/check-release.sh
+
+bench: build
+	$(BUN) bench/run.ts
+
+typecheck: install
+	node_modules/.bin/tsc --noEmit
+
+lint: install
+	node_modules/.bin/biome check .
+
+clean:
+	rm -rf dist

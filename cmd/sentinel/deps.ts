@@ -1,0 +1,30 @@
+import type { Deps } from "../../internal/cli/commands.ts";
+import type { IO } from "../../internal/cli/io.ts";
+
+/**
+ * The real dependencies: DynamoDB and STS through the AWS SDK. The SDK is
+ * imported only when a command reaches AWS, so --help, --version and usage
+ * errors start instantly. The SDK itself reads AWS_* from the process
+ * environment; `io.env` feeds our own messages.
+ */
+export function awsDeps(io: IO, signal: AbortSignal, version: string): Deps {
+  return {
+    io,
+    signal,
+    version,
+    async openStore(connection, table, segments) {
+      const { connectDynamo } = await import("../../internal/session/dynamo-client.ts");
+      const { DynamoSessionStore } = await import("../../internal/session/dynamo-store.ts");
+      const dynamo = await connectDynamo(connection, io.env);
+      return {
+        store: new DynamoSessionStore(dynamo, table, segments),
+        region: dynamo.region,
+        close: () => dynamo.client.destroy(),
+      };
+    },
+    async callerUserName(connection) {
+      const { callerUserName } = await import("../../internal/identity/caller.ts");
+      return callerUserName(connection, io.env, signal);
+    },
+  };
+}

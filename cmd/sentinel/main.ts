@@ -1,0 +1,99 @@
+// The process edge: argv, real streams, env, signals and the exit status.
+import { InterruptedError, SentinelError, UsageError } from "../../internal/cli/errors.ts";
+import { ExitCode } from "../../internal/cli/exit-code.ts";
+import type { IO } from "../../internal/cli/io.ts";
+import { awsDeps } from "./deps.ts";
+
+declare const SENTINEL_VERSION: string | undefined;
+declare const SENTINEL_COMMIT: string | undefined;
+declare const SENTINEL_TARGET: string | undefined;
+
+/** "0.1.0 (3f2a9c1, linux-x64)": version, commit and target, embedded by scripts/build.ts. */
+function versionLine(): string {
+  const version = typeof SENTINEL_VERSION === "string" ? SENTINEL_VERSION : "0.0.0-dev";
+  const commit = typeof SENTINEL_COMMIT === "string" ? SENTINEL_COMMIT : "unknown";
+  const target = typeof SENTINEL_TARGET === "string" ? SENTINEL_TARGET : `${process.platform}-${process.arch}, source`;
+  return `${version} (${commit}, ${target})`;
+}
+
+function isClosedPipe(error: unknown): boolean {
+  const code = (error as { code?: string } | undefined)?.code;
+  return code === "EPIPE" || code === "ERR_STREAM_DESTROYED";
+}
+
+function streamWriter(stream: NodeJS.WriteStream) {
+  return {
+    write(chunk: string): void | Promise<void> {
+      if (stream.write(chunk)) return;
+      return new Promise<void>((resolve, reject) => {
+        const onDrain = () => {
+          stream.off("error", onError);
+          resolve();
+        };
+        const onError = (error: unknown) => {
+          stream.off("drain", onDrain);
+          reject(error);
+        };
+        stream.once("drain", onDrain);
+        stream.once("error", onError);
+      });
+    },
+  };
+}
+
+async function main(): Promise<number> {
+  const interrupt = new AbortController();
+  process.once("SIGINT", () => {
+    interrupt.abort();
+    // A second Ctrl-C, or a first one that the current request ignores, ends at once.
+    setTimeout(() => exitNow(ExitCode.Interrupted), 2_000).unref();
+    process.once("SIGINT", () => exitNow(ExitCode.Interrupted));
+  });
+  process.stdout.on("error", (error) => {
+    if (isClosedPipe(error)) exitNow(ExitCode.Ok);
+  });
+
+  const io: IO = {
+    stdout: streamWriter(process.stdout),
+    stderr: streamWriter(process.stderr),
+    stdoutIsTTY: process.stdout.isTTY === true,
+    stderrIsTTY: process.stderr.isTTY === true,
+    env: process.env,
+    now: () => new Date(),
+  };
+  const debug = process.argv.includes("--debug");
+  const deps = awsDeps(io, interrupt.signal, versionLine());
+
+  try {
+    const { runCli } = await import("../../internal/cli/cli.ts");
+    return await runCli(process.argv.slice(2), deps);
+  } catch (error) {
+    if (interrupt.signal.aborted || error instanceof InterruptedError) {
+      process.stderr.write("error: interrupted\n");
+      return ExitCode.Interrupted;
+    }
+    if (isClosedPipe(error)) return ExitCode.Ok;
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`error: ${oneLine(message)}\n`);
+    if (debug) {
+      if (error instanceof SentinelError && error.debugDetail) process.stderr.write(`debug: ${error.debugDetail}\n`);
+      if (error instanceof Error && error.stack) process.stderr.write(`debug: ${error.stack}\n`);
+    }
+    if (error instanceof UsageError) return ExitCode.Usage;
+    return ExitCode.Failure;
+  }
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, " ").trim();
+}
+
+function exitNow(code: number): never {
+  process.exit(code);
+}
+
+const code = await main();
+// Let stdout drain before exiting so piped output is complete.
+process.exitCode = code;
+if (process.stdout.writableLength === 0) process.exit(code);
+process.stdout.once("drain", () => process.exit(code));

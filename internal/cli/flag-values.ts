@@ -1,0 +1,151 @@
+import * as v from "valibot";
+import { OUTPUT_FORMATS, type OutputFormat } from "../output/fields.ts";
+import { SESSION_STATUSES, type SessionStatus } from "../session/session.ts";
+import { parseDuration } from "../timefilter/parse-when.ts";
+import type { RawValues } from "./argv.ts";
+import { UsageError } from "./errors.ts";
+
+/** Flag defaults, documented in docs/guide/commands.md. */
+export const DEFAULTS = {
+  limit: 100,
+  segments: 4,
+  timeoutMs: 15_000,
+  maxAttempts: 5,
+} as const;
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this rejects
+const NO_CONTROL_CHARS = /^[^\u0000-\u001f\u007f]*$/;
+
+/** DynamoDB's table name rule, or a table ARN (the API takes either). */
+const TABLE = /^(?:[A-Za-z0-9_.-]{3,255}|arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table\/[A-Za-z0-9_.-]{3,255})$/;
+const REGION = /^[a-z]{2,}(?:-[a-z0-9]+)+$/;
+const SESSION_ID = /^[0-9a-f]{16}$/;
+
+const schemas = {
+  table: v.pipe(v.string(), v.regex(TABLE)),
+  region: v.pipe(v.string(), v.maxLength(50), v.regex(REGION)),
+  status: v.picklist(SESSION_STATUSES),
+  text: v.pipe(v.string(), v.minLength(1), v.maxLength(2048)),
+  awsProfile: v.pipe(v.string(), v.minLength(1), v.maxLength(256), v.regex(NO_CONTROL_CHARS)),
+  output: v.picklist(OUTPUT_FORMATS),
+  count: v.pipe(v.string(), v.regex(/^\d{1,15}$/), v.transform(Number)),
+  endpointUrl: v.pipe(
+    v.string(),
+    v.url(),
+    v.check((url) => /^https?:$/.test(new URL(url).protocol)),
+  ),
+  sessionId: v.pipe(v.string(), v.regex(SESSION_ID)),
+};
+
+/** Reads one flag's single value from the raw map. */
+export class FlagReader {
+  readonly #raw: RawValues;
+
+  constructor(raw: RawValues) {
+    this.#raw = raw;
+  }
+
+  /** The flag's text, `undefined` when absent; a usage error when empty of value or repeated. */
+  text(flag: string, aliases: string[] = []): string | undefined {
+    const given = [flag, ...aliases].flatMap((name) => (this.#raw.get(name) ?? []).map((value) => ({ name, value })));
+    if (given.length === 0) return undefined;
+    if (given.length > 1) throw new UsageError(`--${flag} given more than once: give it once`);
+    const { name, value } = given[0] as { name: string; value: string | undefined };
+    if (value === undefined) throw new UsageError(`--${name} needs a value`);
+    return value;
+  }
+}
+
+function invalid(flag: string, value: string, hint: string): UsageError {
+  return new UsageError(`invalid ${flag} ${JSON.stringify(value)}: ${hint}`);
+}
+
+/** Table name from the flag or SENTINEL_SESSION_TABLE. */
+export function tableName(value: string | undefined, env: Readonly<Record<string, string | undefined>>): string {
+  const name = value ?? env.SENTINEL_SESSION_TABLE;
+  if (name === undefined || name === "") {
+    throw new UsageError("--table is required: pass --table NAME or set SENTINEL_SESSION_TABLE");
+  }
+  if (!v.is(schemas.table, name)) {
+    const source = value === undefined ? "SENTINEL_SESSION_TABLE" : "--table";
+    throw invalid(source, name, "a table name is 3-255 characters of A-Z a-z 0-9 _ . - (e.g. sentinel-sessions)");
+  }
+  return name;
+}
+
+export function region(value: string | undefined): string | undefined {
+  if (value !== undefined && !v.is(schemas.region, value))
+    throw invalid("--region", value, "use a region name like us-east-1");
+  return value;
+}
+
+export function status(value: string | undefined): SessionStatus | undefined {
+  if (value !== undefined && !v.is(schemas.status, value)) {
+    throw invalid("--status", value, `use one of ${SESSION_STATUSES.join(", ")}`);
+  }
+  return value as SessionStatus | undefined;
+}
+
+/** An exact-match filter value (--user, --profile): any non-empty text. */
+export function matchText(flag: string, value: string | undefined): string | undefined {
+  if (value !== undefined && !v.is(schemas.text, value)) {
+    throw invalid(flag, value, "give 1 to 2048 characters to match exactly");
+  }
+  return value;
+}
+
+export function awsProfile(value: string | undefined): string | undefined {
+  if (value !== undefined && !v.is(schemas.awsProfile, value)) {
+    throw invalid("--aws-profile", value, "give the name of a profile in your AWS config, e.g. audit");
+  }
+  return value;
+}
+
+export function outputFormat(value: string | undefined, allowed: readonly OutputFormat[]): OutputFormat {
+  if (value === undefined) return "human";
+  if (!v.is(schemas.output, value) || !allowed.includes(value)) {
+    throw invalid("--output", value, `use one of ${allowed.join(", ")}`);
+  }
+  return value;
+}
+
+export function endpointUrl(value: string | undefined): string | undefined {
+  if (value !== undefined && !v.is(schemas.endpointUrl, value)) {
+    throw invalid("--endpoint-url", value, "give an http or https URL, e.g. http://127.0.0.1:8000");
+  }
+  return value;
+}
+
+/** A whole number within [min, max]. */
+export function wholeNumber(
+  flag: string,
+  value: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (value === undefined) return fallback;
+  const parsed = v.safeParse(schemas.count, value);
+  if (!parsed.success || parsed.output < min || parsed.output > max) {
+    throw invalid(flag, value, `give a whole number from ${min} to ${max}`);
+  }
+  return parsed.output;
+}
+
+/** --timeout: a positive duration up to one hour, in milliseconds. */
+export function timeoutMs(value: string | undefined): number {
+  if (value === undefined) return DEFAULTS.timeoutMs;
+  const nanos = parseDuration(value);
+  if (nanos === undefined || nanos < 1e6 || nanos > 3600e9) {
+    throw invalid("--timeout", value, "give a duration from 1ms to 1h, e.g. 30s");
+  }
+  return Math.round(nanos / 1e6);
+}
+
+export function sessionId(value: string | undefined): string {
+  if (value === undefined)
+    throw new UsageError("server-session needs a session ID, e.g. sentinel server-session 0123456789abcdef");
+  if (!v.is(schemas.sessionId, value))
+    throw invalid("session ID", value, "an ID is 16 lowercase hex characters, e.g. 0123456789abcdef");
+  return value;
+}

@@ -1,0 +1,40 @@
+import type { FindProgress } from "../session/store.ts";
+import { count, type IO } from "./io.ts";
+
+const REDRAW_EVERY_MS = 250;
+const SHOW_AFTER_MS = 1_000;
+
+/**
+ * A one-line progress display on a TTY stderr (never on a pipe): items read
+ * and matched, pages, rate, elapsed. Appears only for reads longer than a second.
+ */
+export class Progress {
+  readonly #io: IO;
+  readonly #enabled: boolean;
+  readonly #startedMs = performance.now();
+  #lastDrawMs = 0;
+  #drawn = false;
+
+  constructor(io: IO) {
+    this.#io = io;
+    this.#enabled = io.stderrIsTTY && io.env.CI === undefined;
+  }
+
+  update(p: FindProgress): void {
+    if (!this.#enabled) return;
+    const nowMs = performance.now();
+    const elapsedMs = nowMs - this.#startedMs;
+    if (elapsedMs < SHOW_AFTER_MS || nowMs - this.#lastDrawMs < REDRAW_EVERY_MS) return;
+    this.#lastDrawMs = nowMs;
+    const rate = Math.round(p.itemsRead / (elapsedMs / 1000));
+    const line = `${count(p.itemsRead)} read, ${count(p.matched)} matched, ${count(p.pages)} pages, ${count(rate)}/s, ${(elapsedMs / 1000).toFixed(1)}s`;
+    this.#drawn = true;
+    void this.#io.stderr.write(`\r\u001b[2K${line}`);
+  }
+
+  /** Erases the line before anything else is written. */
+  clear(): void {
+    if (this.#drawn) void this.#io.stderr.write("\r\u001b[2K");
+    this.#drawn = false;
+  }
+}

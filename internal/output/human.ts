@@ -1,0 +1,67 @@
+import type { Session } from "../session/session.ts";
+import { formatHuman, type Instant } from "../timefilter/instant.ts";
+import { printable, truncate } from "./printable.ts";
+import { ChunkedWriter, type Writer } from "./writer.ts";
+
+type Column = { title: string; max: number; cell: (s: Session) => string };
+
+function when(t: Instant | undefined): string {
+  return t === undefined ? "-" : formatHuman(t);
+}
+
+const COLUMNS: Column[] = [
+  { title: "ID", max: 20, cell: (s) => s.id },
+  { title: "USER", max: 20, cell: (s) => s.user },
+  { title: "PROFILE", max: 24, cell: (s) => s.profile },
+  { title: "STATUS", max: 10, cell: (s) => s.status },
+  { title: "STARTED", max: 19, cell: (s) => when(s.startedAt) },
+  { title: "LAST ACCESS", max: 19, cell: (s) => when(s.lastAccessAt) },
+  { title: "REQUESTS", max: 12, cell: (s) => String(s.requestCount) },
+];
+
+/** Writes an aligned table in UTC, or "No sessions found." when empty. */
+export async function writeHumanTable(out: Writer, sessions: Session[]): Promise<void> {
+  if (sessions.length === 0) {
+    await out.write("No sessions found.\n");
+    return;
+  }
+  const rows = sessions.map((s) => COLUMNS.map((c) => truncate(printable(c.cell(s)), c.max)));
+  const widths = COLUMNS.map((c, i) => Math.max(c.title.length, ...rows.map((r) => (r[i] as string).length)));
+  const line = (cells: string[]) =>
+    `${cells
+      .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] as number)))
+      .join("  ")
+      .trimEnd()}\n`;
+  const chunks = new ChunkedWriter(out);
+  await chunks.add(line(COLUMNS.map((c) => c.title)));
+  for (const row of rows) await chunks.add(line(row));
+  await chunks.flush();
+}
+
+/** Writes one session as `Label: value` lines, plus a revocation block when revoked. */
+export async function writeHumanDetails(out: Writer, s: Session): Promise<void> {
+  const at = (t: Instant | undefined) => (t === undefined ? "-" : `${formatHuman(t)} UTC`);
+  const text = (value: string) => (value === "" ? "-" : printable(value));
+  const fields: [string, string][] = [
+    ["ID", text(s.id)],
+    ["User", text(s.user)],
+    ["Profile", text(s.profile)],
+    ["Status", text(s.status)],
+    ["Server instance", text(s.serverInstanceId)],
+    ["Started", at(s.startedAt)],
+    ["Last access", at(s.lastAccessAt)],
+    ["Expires", at(s.expiresAt)],
+    ["Request count", String(s.requestCount)],
+    ["Source identity", text(s.sourceIdentity)],
+    ["Device ID", text(s.deviceId)],
+    ["Created", at(s.createdAt)],
+    ["Updated", at(s.updatedAt)],
+  ];
+  if (s.revokedBy !== "") {
+    fields.push(["Revoked by", text(s.revokedBy)], ["Revoked reason", text(s.revokedReason)]);
+  }
+  const width = Math.max(...fields.map(([label]) => label.length)) + 1;
+  const lines = fields.map(([label, value]) => `${`${label}:`.padEnd(width)} ${value}`);
+  if (s.revokedBy !== "") lines.splice(fields.length - 2, 0, "");
+  await out.write(`${lines.join("\n")}\n`);
+}

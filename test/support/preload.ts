@@ -1,0 +1,28 @@
+// Runs once before all test files: no test may reach a real AWS account, and
+// one DynamoDB Local serves the whole run (each test file uses its own tables).
+import { afterAll } from "bun:test";
+import { startDynamoDBLocal } from "../../scripts/dynamodb-local.ts";
+
+for (const name of Object.keys(process.env)) {
+  if (name.startsWith("AWS_") || name === "SENTINEL_SESSION_TABLE") delete process.env[name];
+}
+Object.assign(process.env, {
+  AWS_ACCESS_KEY_ID: "AKIATESTTESTTESTTEST",
+  AWS_SECRET_ACCESS_KEY: "test-secret-access-key",
+  AWS_REGION: "us-east-1",
+  AWS_CONFIG_FILE: "/nonexistent/aws-config",
+  AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/aws-credentials",
+  AWS_EC2_METADATA_DISABLED: "true",
+});
+
+const dynamo = await startDynamoDBLocal();
+process.env.SENTINEL_TEST_DYNAMODB = dynamo.endpoint;
+// Also on abrupt ends, never leave the JVM behind.
+process.on("exit", () => {
+  try {
+    process.kill(dynamo.pid, "SIGKILL");
+  } catch {}
+});
+afterAll(async () => {
+  await dynamo.stop();
+});
