@@ -31,6 +31,7 @@ export async function createSessionTable(
   client: DynamoDBClient,
   table: string,
   indexes: readonly IndexName[] = ALL_INDEXES,
+  options: { ttl?: boolean } = {},
 ): Promise<void> {
   const attributes = new Set(["id", ...indexes.flatMap((name) => INDEX_KEYS[name])]);
   await client.send(
@@ -53,6 +54,7 @@ export async function createSessionTable(
           }),
     }),
   );
+  if (options.ttl === false) return;
   await client.send(
     new UpdateTimeToLiveCommand({ TableName: table, TimeToLiveSpecification: { AttributeName: "ttl", Enabled: true } }),
   );

@@ -18,7 +18,8 @@ export function guardFormula(cell: string): string {
 
 /** RFC 4180 text of rows (LF line ends, quoting only where needed). */
 export function csvText(rows: string[][]): string {
-  return stringify(rows, { record_delimiter: "unix", quoted_empty: false });
+  // With LF records csv-stringify no longer quotes a lone CR by itself; RFC 4180 wants it quoted.
+  return stringify(rows, { record_delimiter: "unix", quoted_match: /\r/ });
 }
 
 /** Writes the CSV export: the SPEC §5 header, then one row per session. */

@@ -22,7 +22,8 @@ export async function freshTable(
   indexes?: readonly IndexName[],
 ): Promise<string> {
   const name = `${prefix}-${process.pid}-${++tables}`;
-  await createSessionTable(testClient(), name, indexes);
+  // No TTL: fixtures use fixed past dates, and DynamoDB Local would delete them.
+  await createSessionTable(testClient(), name, indexes, { ttl: false });
   await putItems(testClient(), name, items);
   return name;
 }

@@ -17,6 +17,8 @@ Object.assign(process.env, {
 
 const dynamo = await startDynamoDBLocal();
 process.env.SENTINEL_TEST_DYNAMODB = dynamo.endpoint;
+// In-process runs reach it the way users point the SDK at an endpoint (SPEC §2).
+process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
 // Also on abrupt ends, never leave the JVM behind.
 process.on("exit", () => {
   try {

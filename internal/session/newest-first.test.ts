@@ -1,0 +1,46 @@
+import { expect, test } from "bun:test";
+import { randomSource } from "../../scripts/generate-sessions.ts";
+import { NewestFirst, newestFirst } from "./newest-first.ts";
+import type { Session } from "./session.ts";
+
+function session(id: string, sec: number, nanos = 0): Session {
+  return {
+    id,
+    user: "",
+    profile: "",
+    status: "",
+    serverInstanceId: "",
+    createdAt: { sec, nanos },
+    requestCount: 0,
+    sourceIdentity: "",
+    deviceId: "",
+    revokedBy: "",
+    revokedReason: "",
+  };
+}
+
+test("newestFirst() orders by instant, newest first, then by id ascending", () => {
+  const list = [session("b", 10), session("a", 10), session("c", 10, 1), session("d", 9, 999_999_999)];
+  expect(list.sort(newestFirst).map((s) => s.id)).toEqual(["c", "a", "b", "d"]);
+});
+
+test("NewestFirst keeps exactly the first N of the full order, whatever the arrival order", () => {
+  const random = randomSource(7);
+  const all = Array.from({ length: 2_000 }, (_, i) =>
+    session(`id${String(i).padStart(5, "0")}`, Math.floor(random() * 50), Math.floor(random() * 3)),
+  );
+  const expected = all.slice().sort(newestFirst);
+  for (const limit of [1, 7, 100, 1_999, 2_000, 5_000]) {
+    const kept = new NewestFirst(limit);
+    for (const s of all) kept.offer(s);
+    expect(kept.sorted().map((s) => s.id)).toEqual(expected.slice(0, limit).map((s) => s.id));
+    expect(kept.offered).toBe(2_000);
+  }
+});
+
+test("NewestFirst with limit 0 keeps everything", () => {
+  const kept = new NewestFirst(0);
+  for (let i = 0; i < 10; i++) kept.offer(session(String(i), i));
+  expect(kept.sorted().map((s) => s.id)).toEqual(["9", "8", "7", "6", "5", "4", "3", "2", "1", "0"]);
+  expect(kept.full).toBe(false);
+});
