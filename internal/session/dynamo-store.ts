@@ -13,7 +13,7 @@ import { olderTextBound } from "../timefilter/widen.ts";
 import { toSentinelError } from "./aws-errors.ts";
 import type { DynamoConnection } from "./dynamo-client.ts";
 import { itemLabel, type RawItem, readSession } from "./item-schema.ts";
-import { describePlan, type ListingPlan, planListing } from "./listing-plan.ts";
+import { describePlan, type ListingPlan, planListing, planOutlierQueries } from "./listing-plan.ts";
 import { NewestFirst } from "./newest-first.ts";
 import type { Session, SessionFilter } from "./session.ts";
 import type { FindEvents, FindResult, GetResult, SessionStore } from "./store.ts";
@@ -141,6 +141,16 @@ export class DynamoSessionStore implements SessionStore {
     };
 
     await Promise.all(Array.from({ length: segments }, (_, segment) => readSegment(segment)));
+    for (const outliers of planOutlierQueries(filter, plan)) {
+      let startKey: Record<string, AttributeValue> | undefined;
+      do {
+        const page = await this.#page(outliers, 0, 1, startKey, events);
+        take(page);
+        startKey = page.LastEvaluatedKey;
+      } while (startKey !== undefined);
+    }
+    // Sorted, so the warning names the same items whatever order the segments answered in.
+    malformed.sort();
     return { sessions: kept.sorted(), matched: totals.matched, complete, malformed, itemsRead: totals.itemsRead };
   }
 

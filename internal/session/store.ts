@@ -21,7 +21,7 @@ export type FindResult = {
   matched: number;
   /** False when reading stopped early because no older page could rank in the limit. */
   complete: boolean;
-  /** Ids (or stand-ins) of items that failed validation, in reading order. */
+  /** Ids (or stand-ins) of items that failed validation, sorted. */
   malformed: string[];
   /** Items the database read (the sum of ScannedCount). */
   itemsRead: number;
