@@ -109,7 +109,7 @@ export function* generateSessions(options: GeneratorOptions): Generator<Record<s
     const profile = profileName(int(profiles));
     const createdSec = nowSec - 1 - int(days * 86_400 - 1);
     const lifetimeSec = [3_600, 4 * 3_600, 12 * 3_600][int(3)] as number;
-    const lastAccessSec = createdSec + int(lifetimeSec);
+    const lastAccessSec = Math.min(createdSec + int(lifetimeSec), nowSec);
     const roll = random();
     const status = roll < activeShare ? "active" : roll < activeShare + 0.15 ? "revoked" : "expired";
     const item: Record<string, AttributeValue> = {

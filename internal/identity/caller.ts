@@ -1,7 +1,7 @@
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { SentinelError } from "../cli/errors.ts";
 import { toSentinelError } from "../session/aws-errors.ts";
-import type { ConnectionOptions } from "../session/dynamo-client.ts";
+import { type ConnectionOptions, requestHandlerOptions } from "../session/dynamo-client.ts";
 import { userNameFromArn } from "./arn.ts";
 
 /**
@@ -17,7 +17,8 @@ export async function callerUserName(
     region: opts.region,
     ...(opts.awsProfile === undefined ? {} : { profile: opts.awsProfile }),
     maxAttempts: opts.maxAttempts,
-    requestHandler: { connectionTimeout: Math.min(opts.timeoutMs, 5_000), requestTimeout: opts.timeoutMs },
+    retryMode: "standard",
+    requestHandler: requestHandlerOptions(opts),
   });
   let arn: string | undefined;
   try {

@@ -25,6 +25,24 @@ function endpointLabel(opts: ConnectionOptions, env: Readonly<Record<string, str
   );
 }
 
+const SILENT = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+
+/**
+ * HTTP settings for every AWS client: a per-request timeout that fails the
+ * attempt (so the SDK retries it, and a stalled endpoint cannot hang an audit
+ * job), keep-alive sockets, and no SDK console output (our messages say it).
+ */
+export function requestHandlerOptions(opts: ConnectionOptions) {
+  return {
+    connectionTimeout: Math.min(opts.timeoutMs, 5_000),
+    requestTimeout: opts.timeoutMs,
+    throwOnRequestTimeout: true,
+    logger: SILENT,
+    httpAgent: { keepAlive: true, maxSockets: 64 },
+    httpsAgent: { keepAlive: true, maxSockets: 64 },
+  };
+}
+
 /** Builds the client: bounded standard retries, per-request timeout, keep-alive sockets. */
 export async function connectDynamo(
   opts: ConnectionOptions,
@@ -36,12 +54,7 @@ export async function connectDynamo(
     ...(opts.endpointUrl === undefined ? {} : { endpoint: opts.endpointUrl }),
     maxAttempts: opts.maxAttempts,
     retryMode: "standard",
-    requestHandler: {
-      connectionTimeout: Math.min(opts.timeoutMs, 5_000),
-      requestTimeout: opts.timeoutMs,
-      httpAgent: { keepAlive: true, maxSockets: 64 },
-      httpsAgent: { keepAlive: true, maxSockets: 64 },
-    },
+    requestHandler: requestHandlerOptions(opts),
   });
   let region: string;
   try {

@@ -88,8 +88,12 @@ export class DynamoSessionStore implements SessionStore {
     return session === undefined ? { kind: "malformed", label: itemLabel(output.Item) } : { kind: "found", session };
   }
 
-  async #run(plan: ListingPlan, filter: SessionFilter, limit: number, events: FindEvents): Promise<FindResult> {
+  async #run(plan: ListingPlan, filter: SessionFilter, limit: number, outer: FindEvents): Promise<FindResult> {
     const segments = plan.operation === "Scan" ? this.#segments : 1;
+    // One failing segment stops the others: the result is an error either way.
+    const stopAll = new AbortController();
+    outer.signal?.addEventListener("abort", () => stopAll.abort(outer.signal?.reason), { once: true });
+    const events = { ...outer, signal: stopAll.signal };
     events.onDebug?.(`plan: ${describePlan(plan, segments)}`);
     const kept = new NewestFirst(limit);
     const malformed: string[] = [];
@@ -140,7 +144,12 @@ export class DynamoSessionStore implements SessionStore {
       }
     };
 
-    await Promise.all(Array.from({ length: segments }, (_, segment) => readSegment(segment)));
+    try {
+      await Promise.all(Array.from({ length: segments }, (_, segment) => readSegment(segment)));
+    } catch (error) {
+      stopAll.abort();
+      throw error;
+    }
     for (const outliers of planOutlierQueries(filter, plan)) {
       let startKey: Record<string, AttributeValue> | undefined;
       do {
