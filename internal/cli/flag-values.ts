@@ -63,7 +63,7 @@ function invalid(flag: string, value: string, hint: string): UsageError {
 /** Table name from the flag or SENTINEL_SESSION_TABLE. */
 export function tableName(value: string | undefined, env: Readonly<Record<string, string | undefined>>): string {
   const name = value ?? env.SENTINEL_SESSION_TABLE;
-  if (name === undefined || name === "") {
+  if (name === undefined || (value === undefined && name === "")) {
     throw new UsageError("--table is required: pass --table NAME or set SENTINEL_SESSION_TABLE");
   }
   if (!v.is(schemas.table, name)) {
