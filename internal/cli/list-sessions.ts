@@ -1,6 +1,7 @@
 import type { OutputFormat } from "../output/fields.ts";
-import { writeSessions } from "../output/write-sessions.ts";
+import { listingFormat } from "../output/listing-format.ts";
 import type { ConnectionOptions } from "../session/dynamo-client.ts";
+import { NewestFirst } from "../session/newest-first.ts";
 import type { SessionFilter } from "../session/session.ts";
 import type { Deps } from "./commands.ts";
 import { ExitCode } from "./exit-code.ts";
@@ -39,7 +40,9 @@ export async function listSessions(opts: ListSessionsOptions, deps: Deps): Promi
     }
     const progress = new Progress(io);
     const startedMs = performance.now();
-    const result = await store.find(filter, opts.limit, {
+    const format = listingFormat(opts.output, opts.formulaGuard);
+    const keep = new NewestFirst(opts.limit, format.row);
+    const result = await store.find(filter, keep, {
       onProgress: (p) => progress.update(p),
       onNote: (line) => {
         progress.clear();
@@ -49,16 +52,14 @@ export async function listSessions(opts: ListSessionsOptions, deps: Deps): Promi
       signal: deps.signal,
     });
     progress.clear();
+    const rows = keep.sorted();
     debug(
-      `read ${count(result.itemsRead)} items, matched ${count(result.matched)}, wrote ${count(result.sessions.length)} in ${Math.round(performance.now() - startedMs)} ms`,
+      `read ${count(result.itemsRead)} items, matched ${count(result.matched)}, wrote ${count(rows.length)} in ${Math.round(performance.now() - startedMs)} ms`,
     );
-    await writeSessions(io.stdout, result.sessions, opts.output, opts.formulaGuard);
-    if (result.sessions.length < result.matched) {
+    await format.write(io.stdout, rows);
+    if (rows.length < result.matched) {
       const of = result.complete ? count(result.matched) : `at least ${count(result.matched)}`;
-      await say(
-        io,
-        `note: showing the ${count(result.sessions.length)} newest of ${of} matching sessions; --limit 0 shows all`,
-      );
+      await say(io, `note: showing the ${count(rows.length)} newest of ${of} matching sessions; --limit 0 shows all`);
     }
     if (result.malformed.length === 0) return ExitCode.Ok;
     await say(

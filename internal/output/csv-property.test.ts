@@ -5,7 +5,7 @@ import { parse } from "csv-parse/sync";
 import { randomSource } from "../../scripts/generate-sessions.ts";
 import type { Session } from "../session/session.ts";
 import { formatSeconds } from "../timefilter/instant.ts";
-import { writeCsv } from "./csv.ts";
+import { csvFormat } from "./csv.ts";
 import { LIST_FIELDS } from "./fields.ts";
 
 const random = randomSource(2026);
@@ -73,7 +73,8 @@ function randomSession(n: number): Session {
 
 async function csvOf(sessions: Session[], guard: boolean): Promise<string> {
   const parts: string[] = [];
-  await writeCsv({ write: (chunk) => void parts.push(chunk) }, sessions, guard);
+  const format = csvFormat(guard);
+  await format.write({ write: (chunk: string) => void parts.push(chunk) }, sessions.map(format.row));
   return parts.join("");
 }
 

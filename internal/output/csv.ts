@@ -1,9 +1,8 @@
 import { stringify } from "csv-stringify/sync";
 import type { Session } from "../session/session.ts";
 import { LIST_FIELDS, listCells } from "./fields.ts";
-import { ChunkedWriter, type Writer } from "./writer.ts";
-
-const ROWS_PER_BATCH = 1000;
+import type { RowFormat } from "./row-format.ts";
+import { ChunkedWriter } from "./writer.ts";
 
 // Characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection).
 const FORMULA_START = /^[=+\-@\t\r]/;
@@ -22,16 +21,20 @@ export function csvText(rows: string[][]): string {
   return stringify(rows, { record_delimiter: "unix", quoted_match: /\r/ });
 }
 
-/** Writes the CSV export: the SPEC §5 header, then one row per session. */
-export async function writeCsv(out: Writer, sessions: Session[], formulaGuard: boolean): Promise<void> {
-  const chunks = new ChunkedWriter(out);
-  await chunks.add(csvText([[...LIST_FIELDS]]));
-  for (let start = 0; start < sessions.length; start += ROWS_PER_BATCH) {
-    const rows = sessions.slice(start, start + ROWS_PER_BATCH).map((s) => {
-      const cells = listCells(s);
-      return formulaGuard ? cells.map(guardFormula) : cells;
-    });
-    await chunks.add(csvText(rows));
-  }
-  await chunks.flush();
+export const CSV_HEADER = csvText([[...LIST_FIELDS]]);
+
+/** The CSV export: the SPEC §5 header, then one line per session; the formula guard applies to every cell. */
+export function csvFormat(formulaGuard: boolean): RowFormat<string> {
+  return {
+    row(session: Session): string {
+      const cells = listCells(session);
+      return csvText([formulaGuard ? cells.map(guardFormula) : cells]);
+    },
+    async write(out, lines) {
+      const chunks = new ChunkedWriter(out);
+      await chunks.add(CSV_HEADER);
+      for (const line of lines) await chunks.add(line);
+      await chunks.flush();
+    },
+  };
 }

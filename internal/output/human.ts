@@ -1,6 +1,7 @@
 import type { Session } from "../session/session.ts";
 import { formatHuman, type Instant } from "../timefilter/instant.ts";
 import { printable, truncate } from "./printable.ts";
+import type { RowFormat } from "./row-format.ts";
 import { ChunkedWriter, type Writer } from "./writer.ts";
 
 type Column = { title: string; max: number; cell: (s: Session) => string };
@@ -19,24 +20,26 @@ const COLUMNS: Column[] = [
   { title: "REQUESTS", max: 12, cell: (s) => String(s.requestCount) },
 ];
 
-/** Writes an aligned table in UTC, or "No sessions found." when empty. */
-export async function writeHumanTable(out: Writer, sessions: Session[]): Promise<void> {
-  if (sessions.length === 0) {
-    await out.write("No sessions found.\n");
-    return;
-  }
-  const rows = sessions.map((s) => COLUMNS.map((c) => truncate(printable(c.cell(s)), c.max)));
-  const widths = COLUMNS.map((c, i) => Math.max(c.title.length, ...rows.map((r) => (r[i] as string).length)));
-  const line = (cells: string[]) =>
-    `${cells
-      .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] as number)))
-      .join("  ")
-      .trimEnd()}\n`;
-  const chunks = new ChunkedWriter(out);
-  await chunks.add(line(COLUMNS.map((c) => c.title)));
-  for (const row of rows) await chunks.add(line(row));
-  await chunks.flush();
-}
+/** An aligned table in UTC, or "No sessions found." when empty; rows are the cells, cut and made printable. */
+export const humanFormat: RowFormat<string[]> = {
+  row: (session: Session) => COLUMNS.map((c) => truncate(printable(c.cell(session)), c.max)),
+  async write(out, rows) {
+    if (rows.length === 0) {
+      await out.write("No sessions found.\n");
+      return;
+    }
+    const widths = COLUMNS.map((c, i) => Math.max(c.title.length, ...rows.map((r) => (r[i] as string).length)));
+    const line = (cells: string[]) =>
+      `${cells
+        .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] as number)))
+        .join("  ")
+        .trimEnd()}\n`;
+    const chunks = new ChunkedWriter(out);
+    await chunks.add(line(COLUMNS.map((c) => c.title)));
+    for (const row of rows) await chunks.add(line(row));
+    await chunks.flush();
+  },
+};
 
 /** Writes one session as `Label: value` lines, plus a revocation block when revoked. */
 export async function writeHumanDetails(out: Writer, s: Session): Promise<void> {

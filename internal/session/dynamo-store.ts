@@ -14,9 +14,8 @@ import { toSentinelError } from "./aws-errors.ts";
 import type { DynamoConnection } from "./dynamo-client.ts";
 import { itemLabel, type RawItem, readSession } from "./item-schema.ts";
 import { describePlan, type ListingPlan, planListing, planOutlierQueries } from "./listing-plan.ts";
-import { NewestFirst } from "./newest-first.ts";
 import type { Session, SessionFilter } from "./session.ts";
-import type { FindEvents, FindResult, GetResult, SessionStore } from "./store.ts";
+import type { FindEvents, FindResult, GetResult, SessionCollector, SessionStore } from "./store.ts";
 
 type Page = {
   Items?: Record<string, AttributeValue>[];
@@ -60,16 +59,16 @@ export class DynamoSessionStore implements SessionStore {
     this.#segments = segments;
   }
 
-  async find(filter: SessionFilter, limit: number, events: FindEvents = {}): Promise<FindResult> {
+  async find(filter: SessionFilter, keep: SessionCollector, events: FindEvents = {}): Promise<FindResult> {
     const plan = planListing(filter);
     try {
-      return await this.#run(plan, filter, limit, events);
+      return await this.#run(plan, filter, keep, events);
     } catch (error) {
       if (plan.operation === "Query" && isMissingIndex(error)) {
         events.onNote?.(
           `note: index "${plan.indexName}" not found on table "${this.#table}"; scanning the whole table instead`,
         );
-        return this.#run(planListing(filter, false), filter, limit, events);
+        return this.#run(planListing(filter, false), filter, keep, events);
       }
       throw error;
     }
@@ -88,14 +87,13 @@ export class DynamoSessionStore implements SessionStore {
     return session === undefined ? { kind: "malformed", label: itemLabel(output.Item) } : { kind: "found", session };
   }
 
-  async #run(plan: ListingPlan, filter: SessionFilter, limit: number, outer: FindEvents): Promise<FindResult> {
+  async #run(plan: ListingPlan, filter: SessionFilter, keep: SessionCollector, outer: FindEvents): Promise<FindResult> {
     const segments = plan.operation === "Scan" ? this.#segments : 1;
     // One failing segment stops the others: the result is an error either way.
     const stopAll = new AbortController();
     outer.signal?.addEventListener("abort", () => stopAll.abort(outer.signal?.reason), { once: true });
     const events = { ...outer, signal: stopAll.signal };
     events.onDebug?.(`plan: ${describePlan(plan, segments)}`);
-    const kept = new NewestFirst(limit);
     const malformed: string[] = [];
     const totals = { itemsRead: 0, matched: 0, pages: 0 };
     let complete = true;
@@ -109,7 +107,7 @@ export class DynamoSessionStore implements SessionStore {
           if (mightMatch(item, filter)) malformed.push(itemLabel(item));
         } else if (matches(session, filter)) {
           totals.matched++;
-          kept.offer(session);
+          keep.offer(session);
         }
       }
       events.onProgress?.({ ...totals });
@@ -118,10 +116,10 @@ export class DynamoSessionStore implements SessionStore {
     // Once the limit is full and more matched than it holds, a newest-text-first
     // index page whose last key is older than the bound cannot hold a better row.
     const canStop = (lastKey: Record<string, AttributeValue>) => {
-      const last = kept.lastKept;
-      if (limit === 0 || plan.operation !== "Query" || last === undefined || kept.offered <= limit) return false;
+      const last = keep.lastKeptAt;
+      if (plan.operation !== "Query" || last === undefined || keep.offered <= keep.limit) return false;
       const text = lastKey.created_at?.S;
-      return text !== undefined && text < olderTextBound(last.createdAt);
+      return text !== undefined && text < olderTextBound(last);
     };
 
     const readSegment = async (segment: number) => {
@@ -160,7 +158,7 @@ export class DynamoSessionStore implements SessionStore {
     }
     // Sorted, so the warning names the same items whatever order the segments answered in.
     malformed.sort();
-    return { sessions: kept.sorted(), matched: totals.matched, complete, malformed, itemsRead: totals.itemsRead };
+    return { matched: totals.matched, complete, malformed, itemsRead: totals.itemsRead };
   }
 
   async #page(

@@ -1,63 +1,74 @@
-import { compareInstants } from "../timefilter/instant.ts";
+import type { Instant } from "../timefilter/instant.ts";
 import type { Session } from "./session.ts";
+import type { SessionCollector } from "./store.ts";
 
-/** The listing order: `created_at` instant newest first, ties by id ascending. */
-export function newestFirst(a: Session, b: Session): number {
-  const byTime = compareInstants(b.createdAt, a.createdAt);
-  if (byTime !== 0) return byTime;
+/** A kept session reduced to its sort key and its output row. */
+type Entry<Row> = { sec: number; nanos: number; id: string; row: Row };
+
+/** The listing order on entries: `created_at` newest first, ties by id ascending. */
+function rank(a: { sec: number; nanos: number; id: string }, b: { sec: number; nanos: number; id: string }): number {
+  if (a.sec !== b.sec) return b.sec - a.sec;
+  if (a.nanos !== b.nanos) return b.nanos - a.nanos;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** The listing order on sessions: `created_at` instant newest first, ties by id ascending. */
+export function newestFirst(a: Session, b: Session): number {
+  return rank({ ...a.createdAt, id: a.id }, { ...b.createdAt, id: b.id });
 }
 
 /**
  * Keeps the first `limit` sessions in listing order out of any number offered
- * (`limit` 0 keeps all). With a limit it holds at most `limit` sessions: a heap
- * whose root is the last one kept, so a newcomer costs O(log limit).
+ * (`limit` 0 keeps all), each as its sort key plus the row `toRow` makes of
+ * it, so no session or SDK object outlives its page. With a limit it holds at
+ * most `limit` rows: a heap whose root is the last one kept, and a newcomer
+ * that cannot rank is never formatted.
  */
-export class NewestFirst {
-  readonly #limit: number;
-  readonly #kept: Session[] = [];
+export class NewestFirst<Row> implements SessionCollector {
+  readonly limit: number;
+  readonly #toRow: (session: Session) => Row;
+  readonly #kept: Entry<Row>[] = [];
   #offered = 0;
 
-  constructor(limit: number) {
-    this.#limit = limit;
+  constructor(limit: number, toRow: (session: Session) => Row) {
+    this.limit = limit;
+    this.#toRow = toRow;
   }
 
-  /** How many sessions were offered in all. */
   get offered(): number {
     return this.#offered;
   }
 
-  /** True when a limit is set and reached. */
   get full(): boolean {
-    return this.#limit > 0 && this.#kept.length >= this.#limit;
+    return this.limit > 0 && this.#kept.length >= this.limit;
   }
 
-  /** The last session kept in listing order, once full. */
-  get lastKept(): Session | undefined {
-    return this.full ? this.#kept[0] : undefined;
+  get lastKeptAt(): Instant | undefined {
+    const root = this.full ? this.#kept[0] : undefined;
+    return root === undefined ? undefined : { sec: root.sec, nanos: root.nanos };
   }
 
   offer(session: Session): void {
     this.#offered++;
     const heap = this.#kept;
-    if (this.#limit === 0) {
-      heap.push(session);
-      return;
-    }
-    if (heap.length < this.#limit) {
-      heap.push(session);
-      this.#siftUp(heap.length - 1);
+    const key = { sec: session.createdAt.sec, nanos: session.createdAt.nanos, id: session.id };
+    if (this.limit === 0 || heap.length < this.limit) {
+      heap.push({ ...key, row: this.#toRow(session) });
+      if (this.limit > 0) this.#siftUp(heap.length - 1);
       return;
     }
     // Root is the worst kept; replace it only with a session that ranks before it.
-    if (newestFirst(session, heap[0] as Session) >= 0) return;
-    heap[0] = session;
+    if (rank(key, heap[0] as Entry<Row>) >= 0) return;
+    heap[0] = { ...key, row: this.#toRow(session) };
     this.#siftDown(0);
   }
 
-  /** The kept sessions in listing order. */
-  sorted(): Session[] {
-    return this.#kept.slice().sort(newestFirst);
+  /** The kept rows in listing order. */
+  sorted(): Row[] {
+    return this.#kept
+      .slice()
+      .sort(rank)
+      .map((entry) => entry.row);
   }
 
   // Max-heap by listing order: a parent ranks after its children.
@@ -66,8 +77,8 @@ export class NewestFirst {
     let i = index;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (newestFirst(heap[i] as Session, heap[parent] as Session) <= 0) break;
-      [heap[i], heap[parent]] = [heap[parent] as Session, heap[i] as Session];
+      if (rank(heap[i] as Entry<Row>, heap[parent] as Entry<Row>) <= 0) break;
+      [heap[i], heap[parent]] = [heap[parent] as Entry<Row>, heap[i] as Entry<Row>];
       i = parent;
     }
   }
@@ -79,10 +90,10 @@ export class NewestFirst {
       const left = 2 * i + 1;
       const right = left + 1;
       let worst = i;
-      if (left < heap.length && newestFirst(heap[left] as Session, heap[worst] as Session) > 0) worst = left;
-      if (right < heap.length && newestFirst(heap[right] as Session, heap[worst] as Session) > 0) worst = right;
+      if (left < heap.length && rank(heap[left] as Entry<Row>, heap[worst] as Entry<Row>) > 0) worst = left;
+      if (right < heap.length && rank(heap[right] as Entry<Row>, heap[worst] as Entry<Row>) > 0) worst = right;
       if (worst === i) return;
-      [heap[i], heap[worst]] = [heap[worst] as Session, heap[i] as Session];
+      [heap[i], heap[worst]] = [heap[worst] as Entry<Row>, heap[i] as Entry<Row>];
       i = worst;
     }
   }

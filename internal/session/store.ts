@@ -1,4 +1,16 @@
+import type { Instant } from "../timefilter/instant.ts";
 import type { Session, SessionFilter } from "./session.ts";
+
+/** Where a listing puts the matching sessions; it decides what to keep (see NewestFirst). */
+export interface SessionCollector {
+  offer(session: Session): void;
+  /** 0 = keep all. */
+  readonly limit: number;
+  /** How many sessions were offered. */
+  readonly offered: number;
+  /** The `created_at` of the last session kept, once the limit is reached. */
+  readonly lastKeptAt: Instant | undefined;
+}
 
 /** Counters reported while a listing reads. */
 export type FindProgress = { itemsRead: number; matched: number; pages: number };
@@ -15,9 +27,7 @@ export type FindEvents = {
 };
 
 export type FindResult = {
-  /** The matching sessions newest first, cut to the limit. */
-  sessions: Session[];
-  /** Matching sessions seen; all of them when `complete`. */
+  /** Matching sessions seen (all offered to the collector); all that exist when `complete`. */
   matched: number;
   /** False when reading stopped early because no older page could rank in the limit. */
   complete: boolean;
@@ -34,8 +44,8 @@ export type GetResult =
 
 /** Where sessions come from; the commands see only this. */
 export interface SessionStore {
-  /** Matching sessions newest first (at most `limit`, 0 = all), plus items that failed validation. */
-  find(filter: SessionFilter, limit: number, events?: FindEvents): Promise<FindResult>;
+  /** Offers every matching session to `keep`; reports counts and items that failed validation. */
+  find(filter: SessionFilter, keep: SessionCollector, events?: FindEvents): Promise<FindResult>;
   /** One session by id. */
   get(id: string, events?: FindEvents): Promise<GetResult>;
 }

@@ -3,6 +3,7 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { connectDynamo } from "../../internal/session/dynamo-client.ts";
 import { DynamoSessionStore } from "../../internal/session/dynamo-store.ts";
+import { NewestFirst } from "../../internal/session/newest-first.ts";
 import { parseWindow } from "../../internal/timefilter/parse-when.ts";
 import { generateSessions } from "../../scripts/generate-sessions.ts";
 import { endpoint, freshTable } from "../support/dynamo.ts";
@@ -55,11 +56,13 @@ describe("--limit 0 over more than 1,000 items", () => {
     const parsed = parseWindow(undefined, "2027-01-01", NOW);
     if (!("window" in parsed)) throw new Error("bad window");
     let pages = 0;
-    const result = await store.find({ window: parsed.window }, 0, { onProgress: (p) => (pages = p.pages) });
+    const keep = new NewestFirst(0, (s) => s.id);
+    const result = await store.find({ window: parsed.window }, keep, { onProgress: (p) => (pages = p.pages) });
     connection.client.destroy();
     expect(pages).toBeGreaterThanOrEqual(4);
     expect(result.itemsRead).toBe(3_000);
     expect(result.matched).toBe(3_000);
+    expect(keep.sorted()).toEqual(expectedIds(items, { until: new Date("2027-01-01") }));
   });
 });
 

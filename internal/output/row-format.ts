@@ -1,0 +1,12 @@
+import type { Session } from "../session/session.ts";
+import type { Writer } from "./writer.ts";
+
+/**
+ * An output format in two steps: `row` turns a session into what is kept
+ * while reading (a finished line where possible, so a long export holds only
+ * compact text), and `write` writes the kept rows, in order, to stdout.
+ */
+export interface RowFormat<Row> {
+  row(session: Session): Row;
+  write(out: Writer, rows: Row[]): Promise<void>;
+}
