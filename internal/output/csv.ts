@@ -1,7 +1,7 @@
 import { stringify } from "csv-stringify/sync";
 import type { Session } from "../session/session.ts";
 import { LIST_FIELDS, listCells } from "./fields.ts";
-import type { RowFormat } from "./row-format.ts";
+import { flat, type RowFormat } from "./row-format.ts";
 import { ChunkedWriter } from "./writer.ts";
 
 // Characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection).
@@ -28,7 +28,7 @@ export function csvFormat(formulaGuard: boolean): RowFormat<string> {
   return {
     row(session: Session): string {
       const cells = listCells(session);
-      return csvText([formulaGuard ? cells.map(guardFormula) : cells]);
+      return flat(csvText([formulaGuard ? cells.map(guardFormula) : cells]));
     },
     async write(out, lines) {
       const chunks = new ChunkedWriter(out);

@@ -1,11 +1,11 @@
 import type { Session } from "../session/session.ts";
 import { listObject } from "./fields.ts";
-import type { RowFormat } from "./row-format.ts";
+import { flat, type RowFormat } from "./row-format.ts";
 import { ChunkedWriter } from "./writer.ts";
 
 /** `{"sessions": [...]}` indented by 2 spaces, as `JSON.stringify(…, null, 2)` writes it. */
 export const jsonFormat: RowFormat<string> = {
-  row: (session: Session) => `    ${JSON.stringify(listObject(session), null, 2).replaceAll("\n", "\n    ")}`,
+  row: (session: Session) => flat(`    ${JSON.stringify(listObject(session), null, 2).replaceAll("\n", "\n    ")}`),
   async write(out, objects) {
     if (objects.length === 0) {
       await out.write('{\n  "sessions": []\n}\n');
@@ -23,7 +23,7 @@ export const jsonFormat: RowFormat<string> = {
 
 /** One compact JSON object per line; nothing at all when empty. */
 export const ndjsonFormat: RowFormat<string> = {
-  row: (session: Session) => `${JSON.stringify(listObject(session))}\n`,
+  row: (session: Session) => flat(`${JSON.stringify(listObject(session))}\n`),
   async write(out, lines) {
     const chunks = new ChunkedWriter(out);
     for (const line of lines) await chunks.add(line);
