@@ -17,6 +17,9 @@ import { describePlan, type ListingPlan, planListing, planOutlierQueries } from 
 import type { Session, SessionFilter } from "./session.ts";
 import type { FindEvents, FindResult, GetResult, SessionCollector, SessionStore } from "./store.ts";
 
+const QUERY_PAGE_MIN = 100;
+const QUERY_PAGE_MAX = 1_000;
+
 type Page = {
   Items?: Record<string, AttributeValue>[];
   LastEvaluatedKey?: Record<string, AttributeValue>;
@@ -122,15 +125,22 @@ export class DynamoSessionStore implements SessionStore {
       return text !== undefined && text < olderTextBound(last);
     };
 
+    // With a limit, an index is read in pages of a few times the limit, so reading
+    // can stop soon after the newest rows are in, instead of after a full 1 MB page.
+    const pageLimit =
+      plan.operation === "Query" && keep.limit > 0
+        ? Math.min(QUERY_PAGE_MAX, Math.max(QUERY_PAGE_MIN, keep.limit * 2))
+        : undefined;
+
     const readSegment = async (segment: number) => {
       let startKey: Record<string, AttributeValue> | undefined;
-      let request = this.#page(plan, segment, segments, startKey, events);
+      let request = this.#page(plan, segment, segments, startKey, events, pageLimit);
       for (;;) {
         const page = await request;
         startKey = page.LastEvaluatedKey;
         // Ask for the next page before turning this one into rows.
         const more = startKey !== undefined;
-        if (more) request = this.#page(plan, segment, segments, startKey, events);
+        if (more) request = this.#page(plan, segment, segments, startKey, events, pageLimit);
         take(page);
         if (!more) return;
         if (canStop(startKey as Record<string, AttributeValue>)) {
@@ -167,6 +177,7 @@ export class DynamoSessionStore implements SessionStore {
     segments: number,
     startKey: Record<string, AttributeValue> | undefined,
     events: FindEvents,
+    pageLimit?: number,
   ): Promise<Page> {
     const common = {
       TableName: this.#table,
@@ -175,6 +186,7 @@ export class DynamoSessionStore implements SessionStore {
       ExpressionAttributeValues: plan.expressionAttributeValues,
       ...(plan.filterExpression === undefined ? {} : { FilterExpression: plan.filterExpression }),
       ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
+      ...(pageLimit === undefined ? {} : { Limit: pageLimit }),
     };
     const started = performance.now();
     const output: QueryCommandOutput | ScanCommandOutput = await this.#send(plan.operation, () =>
