@@ -90,4 +90,22 @@ describe("--limit N on a table whose scan order is not time order", () => {
     const got = await csvIds(["--status", "active", "--limit", "0"]);
     expect(got).toEqual(expectedIds(items, { status: "active", until: NOW }));
   });
+
+  test("a limited index read stops early and still gives exactly the newest", async () => {
+    const connection = await connectDynamo(
+      { region: "us-east-1", endpointUrl: endpoint(), timeoutMs: 10_000, maxAttempts: 3 },
+      {},
+    );
+    const store = new DynamoSessionStore(connection, table, 4);
+    const parsed = parseWindow(undefined, undefined, NOW);
+    if (!("window" in parsed)) throw new Error("bad window");
+    const keep = new NewestFirst(5, (s) => s.id);
+    const result = await store.find({ status: "expired", window: parsed.window }, keep);
+    connection.client.destroy();
+    const all = expectedIds(items, { status: "expired", until: NOW });
+    expect(keep.sorted()).toEqual(all.slice(0, 5));
+    expect(result.complete).toBe(false);
+    expect(result.itemsRead).toBeLessThan(all.length / 2);
+    expect(result.matched).toBeGreaterThan(5);
+  });
 });
