@@ -1,6 +1,7 @@
 // The process edge: argv, real streams, env, signals and the exit status.
 import { InterruptedError, SentinelError, UsageError } from "../../internal/cli/errors.ts";
 import { ExitCode } from "../../internal/cli/exit-code.ts";
+import { gcPacer } from "../../internal/cli/gc-pacer.ts";
 import type { IO } from "../../internal/cli/io.ts";
 import { awsDeps } from "./deps.ts";
 
@@ -62,7 +63,10 @@ async function main(): Promise<number> {
     now: () => new Date(),
   };
   const debug = process.argv.includes("--debug");
-  const deps = awsDeps(io, interrupt.signal, versionLine());
+  const deps = {
+    ...awsDeps(io, interrupt.signal, versionLine()),
+    afterPage: gcPacer(() => Bun.gc(true), undefined, 0.25),
+  };
 
   try {
     const { runCli } = await import("../../internal/cli/cli.ts");

@@ -13,6 +13,8 @@ export type Deps = {
   ): Promise<{ store: SessionStore; region: string; close(): void }>;
   /** The caller's user name from STS (SPEC §4). */
   callerUserName(connection: ConnectionOptions & { region: string }): Promise<string>;
+  /** Called after every page read, e.g. to collect garbage (see gc-pacer.ts). */
+  afterPage?: () => void;
   /** Aborted on SIGINT. */
   signal: AbortSignal;
   version: string;

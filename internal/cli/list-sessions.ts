@@ -43,7 +43,10 @@ export async function listSessions(opts: ListSessionsOptions, deps: Deps): Promi
     const format = listingFormat(opts.output, opts.formulaGuard);
     const keep = new NewestFirst(opts.limit, format.row);
     const result = await store.find(filter, keep, {
-      onProgress: (p) => progress.update(p),
+      onProgress: (p) => {
+        progress.update(p);
+        deps.afterPage?.();
+      },
       onNote: (line) => {
         progress.clear();
         void say(io, line);

@@ -11,18 +11,21 @@ const SHOW_AFTER_MS = 1_000;
 export class Progress {
   readonly #io: IO;
   readonly #enabled: boolean;
-  readonly #startedMs = performance.now();
-  #lastDrawMs = 0;
+  readonly #clockMs: () => number;
+  readonly #startedMs: number;
+  #lastDrawMs = Number.NEGATIVE_INFINITY;
   #drawn = false;
 
-  constructor(io: IO) {
+  constructor(io: IO, clockMs: () => number = () => performance.now()) {
     this.#io = io;
     this.#enabled = io.stderrIsTTY && io.env.CI === undefined;
+    this.#clockMs = clockMs;
+    this.#startedMs = clockMs();
   }
 
   update(p: FindProgress): void {
     if (!this.#enabled) return;
-    const nowMs = performance.now();
+    const nowMs = this.#clockMs();
     const elapsedMs = nowMs - this.#startedMs;
     if (elapsedMs < SHOW_AFTER_MS || nowMs - this.#lastDrawMs < REDRAW_EVERY_MS) return;
     this.#lastDrawMs = nowMs;

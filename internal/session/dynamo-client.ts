@@ -48,8 +48,10 @@ export async function connectDynamo(
   opts: ConnectionOptions,
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<DynamoConnection> {
+  // The JS SDK reads AWS_REGION but not AWS_DEFAULT_REGION; the AWS CLI reads both, in this order.
+  const explicitRegion = opts.region ?? nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION);
   const client = new DynamoDBClient({
-    ...(opts.region === undefined ? {} : { region: opts.region }),
+    ...(explicitRegion === undefined ? {} : { region: explicitRegion }),
     ...(opts.awsProfile === undefined ? {} : { profile: opts.awsProfile }),
     ...(opts.endpointUrl === undefined ? {} : { endpoint: opts.endpointUrl }),
     maxAttempts: opts.maxAttempts,
@@ -64,4 +66,8 @@ export async function connectDynamo(
     throw new UsageError("no AWS region configured: pass --region or set AWS_REGION");
   }
   return { client, region, endpoint: endpointLabel(opts, env, region) };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === "" ? undefined : value;
 }
