@@ -22,7 +22,7 @@ const N = Number(process.env.BENCH_N ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const SEGMENTS = (process.env.BENCH_SEGMENTS ?? "4,8,16").split(",").map(Number);
 const MEMORY_NS = (process.env.BENCH_MEMORY_NS ?? "20000,200000").split(",").filter(Boolean).map(Number);
-const DEFAULT_SEGMENTS = 4;
+const DEFAULT_SEGMENTS = 8;
 const COLUMNS =
   "id,user,profile,status,started_at,last_access_at,expires_at,request_count,server_instance_id,source_identity";
 

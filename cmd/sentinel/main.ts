@@ -22,21 +22,15 @@ function isClosedPipe(error: unknown): boolean {
   return code === "EPIPE" || code === "ERR_STREAM_DESTROYED";
 }
 
+/**
+ * A Writer that resolves once the chunk is handed to the OS: waiting for each
+ * write (not just for "drain") keeps at most one chunk of output in memory.
+ */
 function streamWriter(stream: NodeJS.WriteStream) {
   return {
-    write(chunk: string): void | Promise<void> {
-      if (stream.write(chunk)) return;
+    write(chunk: string | Uint8Array): Promise<void> {
       return new Promise<void>((resolve, reject) => {
-        const onDrain = () => {
-          stream.off("error", onError);
-          resolve();
-        };
-        const onError = (error: unknown) => {
-          stream.off("drain", onDrain);
-          reject(error);
-        };
-        stream.once("drain", onDrain);
-        stream.once("error", onError);
+        stream.write(chunk, (error) => (error ? reject(error) : resolve()));
       });
     },
   };

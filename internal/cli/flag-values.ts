@@ -8,7 +8,7 @@ import { UsageError } from "./errors.ts";
 /** Flag defaults, documented in docs/guide/commands.md. */
 export const DEFAULTS = {
   limit: 100,
-  segments: 4,
+  segments: 8,
   timeoutMs: 15_000,
   maxAttempts: 5,
 } as const;

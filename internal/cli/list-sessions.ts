@@ -1,8 +1,10 @@
 import type { OutputFormat } from "../output/fields.ts";
 import { listingFormat } from "../output/listing-format.ts";
+import type { Text } from "../output/writer.ts";
+import { CompactNewestFirst } from "../session/compact-rows.ts";
 import type { ConnectionOptions } from "../session/dynamo-client.ts";
 import { NewestFirst } from "../session/newest-first.ts";
-import type { SessionFilter } from "../session/session.ts";
+import type { Session, SessionFilter } from "../session/session.ts";
 import type { Deps } from "./commands.ts";
 import { ExitCode } from "./exit-code.ts";
 import { count, say } from "./io.ts";
@@ -41,7 +43,11 @@ export async function listSessions(opts: ListSessionsOptions, deps: Deps): Promi
     const progress = new Progress(io);
     const startedMs = performance.now();
     const format = listingFormat(opts.output, opts.formulaGuard);
-    const keep = new NewestFirst(opts.limit, format.row);
+    // A full export keeps its rows as compact bytes; a limited one keeps at most `limit` rows.
+    const keep =
+      opts.limit === 0 && opts.output !== "human"
+        ? new CompactNewestFirst(format.row as (session: Session) => Text)
+        : new NewestFirst(opts.limit, format.row);
     const result = await store.find(filter, keep, {
       onProgress: (p) => {
         progress.update(p);
@@ -55,14 +61,13 @@ export async function listSessions(opts: ListSessionsOptions, deps: Deps): Promi
       signal: deps.signal,
     });
     progress.clear();
-    const rows = keep.sorted();
     debug(
-      `read ${count(result.itemsRead)} items, matched ${count(result.matched)}, wrote ${count(rows.length)} in ${Math.round(performance.now() - startedMs)} ms`,
+      `read ${count(result.itemsRead)} items, matched ${count(result.matched)}, wrote ${count(keep.size)} in ${Math.round(performance.now() - startedMs)} ms`,
     );
-    await format.write(io.stdout, rows);
-    if (rows.length < result.matched) {
+    await format.write(io.stdout, keep.sorted());
+    if (keep.size < result.matched) {
       const of = result.complete ? count(result.matched) : `at least ${count(result.matched)}`;
-      await say(io, `note: showing the ${count(rows.length)} newest of ${of} matching sessions; --limit 0 shows all`);
+      await say(io, `note: showing the ${count(keep.size)} newest of ${of} matching sessions; --limit 0 shows all`);
     }
     if (result.malformed.length === 0) return ExitCode.Ok;
     await say(

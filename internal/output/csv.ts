@@ -2,7 +2,7 @@ import { stringify } from "csv-stringify/sync";
 import type { Session } from "../session/session.ts";
 import { LIST_FIELDS, listCells } from "./fields.ts";
 import { flat, type RowFormat } from "./row-format.ts";
-import { ChunkedWriter } from "./writer.ts";
+import { ChunkedWriter, type Text } from "./writer.ts";
 
 // Characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection).
 const FORMULA_START = /^[=+\-@\t\r]/;
@@ -24,9 +24,9 @@ export function csvText(rows: string[][]): string {
 export const CSV_HEADER = csvText([[...LIST_FIELDS]]);
 
 /** The CSV export: the SPEC §5 header, then one line per session; the formula guard applies to every cell. */
-export function csvFormat(formulaGuard: boolean): RowFormat<string> {
+export function csvFormat(formulaGuard: boolean): RowFormat<Text> {
   return {
-    row(session: Session): string {
+    row(session: Session): Text {
       const cells = listCells(session);
       return flat(csvText([formulaGuard ? cells.map(guardFormula) : cells]));
     },

@@ -23,7 +23,8 @@ const COLUMNS: Column[] = [
 /** An aligned table in UTC, or "No sessions found." when empty; rows are the cells, cut and made printable. */
 export const humanFormat: RowFormat<string[]> = {
   row: (session: Session) => COLUMNS.map((c) => truncate(printable(c.cell(session)), c.max)),
-  async write(out, rows) {
+  async write(out, iterable) {
+    const rows = Array.from(iterable);
     if (rows.length === 0) {
       await out.write("No sessions found.\n");
       return;

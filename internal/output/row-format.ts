@@ -8,7 +8,7 @@ import type { Writer } from "./writer.ts";
  */
 export interface RowFormat<Row> {
   row(session: Session): Row;
-  write(out: Writer, rows: Row[]): Promise<void>;
+  write(out: Writer, rows: Iterable<Row>): Promise<void>;
 }
 
 /**

@@ -1,31 +1,45 @@
-/** A sink for text; `write` may return a promise to apply back-pressure. */
+/** Output text: a string, or UTF-8 bytes. */
+export type Text = string | Uint8Array;
+
+/** A sink for output; `write` may return a promise to apply back-pressure. */
 export interface Writer {
-  write(chunk: string): void | Promise<void>;
+  write(chunk: Text): void | Promise<void>;
 }
 
-const FLUSH_AT_CHARS = 64 * 1024;
+const CHUNK_BYTES = 64 * 1024;
 
-/** Collects small pieces and hands them to a Writer in large chunks. */
+/**
+ * Gathers small pieces into 64 KiB chunks of UTF-8 and hands each to a Writer.
+ * Pieces are copied into one reused buffer, so writing a long export makes
+ * almost no garbage; a chunk never splits a piece (unless the piece alone is
+ * larger than a chunk), so every chunk is whole UTF-8.
+ */
 export class ChunkedWriter {
   readonly #out: Writer;
-  #pending: string[] = [];
-  #size = 0;
+  readonly #buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  #used = 0;
 
   constructor(out: Writer) {
     this.#out = out;
   }
 
-  async add(text: string): Promise<void> {
-    this.#pending.push(text);
-    this.#size += text.length;
-    if (this.#size >= FLUSH_AT_CHARS) await this.flush();
+  async add(piece: Text): Promise<void> {
+    const bytes = typeof piece === "string" ? Buffer.byteLength(piece) : piece.length;
+    if (this.#used + bytes > CHUNK_BYTES) await this.flush();
+    if (bytes > CHUNK_BYTES) {
+      await this.#out.write(piece);
+      return;
+    }
+    if (typeof piece === "string") this.#buffer.write(piece, this.#used, "utf8");
+    else this.#buffer.set(piece, this.#used);
+    this.#used += bytes;
   }
 
   async flush(): Promise<void> {
-    if (this.#pending.length === 0) return;
-    const chunk = this.#pending.join("");
-    this.#pending = [];
-    this.#size = 0;
+    if (this.#used === 0) return;
+    // A copy: the buffer is reused for the next chunk while this one may still be queued.
+    const chunk = Buffer.from(this.#buffer.subarray(0, this.#used));
+    this.#used = 0;
     await this.#out.write(chunk);
   }
 }

@@ -39,6 +39,11 @@ export class NewestFirst<Row> implements SessionCollector {
     return this.#offered;
   }
 
+  /** How many rows are kept. */
+  get size(): number {
+    return this.#kept.length;
+  }
+
   get full(): boolean {
     return this.limit > 0 && this.#kept.length >= this.limit;
   }
