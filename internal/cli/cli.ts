@@ -48,12 +48,12 @@ export async function runCli(args: string[], deps: Deps): Promise<ExitCode> {
     throw new UsageError((error as Error).message);
   }
   const command = cli.matchedCommand;
+  if (cli.options.version && !cli.options.help) {
+    await io.stdout.write(`sentinel ${deps.version}\n`);
+    return ExitCode.Ok;
+  }
   if (command === undefined) {
     if (cli.args.length > 0) throw new UsageError(`unknown command "${cli.args[0]}": run sentinel --help`);
-    if (cli.options.version) {
-      await io.stdout.write(`sentinel ${deps.version}\n`);
-      return ExitCode.Ok;
-    }
     if (cli.options.help) {
       await io.stdout.write(GLOBAL_HELP);
       return ExitCode.Ok;

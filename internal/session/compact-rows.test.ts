@@ -1,24 +1,9 @@
 import { expect, test } from "bun:test";
 import { randomSource } from "../../scripts/generate-sessions.ts";
+import { sessionAt as session } from "../../test/support/session.ts";
 import { CompactNewestFirst } from "./compact-rows.ts";
 import { newestFirst } from "./newest-first.ts";
 import type { Session } from "./session.ts";
-
-function session(id: string, sec: number, nanos: number): Session {
-  return {
-    id,
-    user: "",
-    profile: "",
-    status: "",
-    serverInstanceId: "",
-    createdAt: { sec, nanos },
-    requestCount: 0,
-    sourceIdentity: "",
-    deviceId: "",
-    revokedBy: "",
-    revokedReason: "",
-  };
-}
 
 test("CompactNewestFirst gives back every row, byte for byte, in listing order", () => {
   const random = randomSource(99);

@@ -1,23 +1,8 @@
 import { expect, test } from "bun:test";
 import { randomSource } from "../../scripts/generate-sessions.ts";
+import { sessionAt as session } from "../../test/support/session.ts";
 import { NewestFirst, newestFirst } from "./newest-first.ts";
 import type { Session } from "./session.ts";
-
-function session(id: string, sec: number, nanos = 0): Session {
-  return {
-    id,
-    user: "",
-    profile: "",
-    status: "",
-    serverInstanceId: "",
-    createdAt: { sec, nanos },
-    requestCount: 0,
-    sourceIdentity: "",
-    deviceId: "",
-    revokedBy: "",
-    revokedReason: "",
-  };
-}
 
 test("newestFirst() orders by instant, newest first, then by id ascending", () => {
   const list = [session("b", 10), session("a", 10), session("c", 10, 1), session("d", 9, 999_999_999)];

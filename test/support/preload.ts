@@ -2,18 +2,12 @@
 // one DynamoDB Local serves the whole run (each test file uses its own tables).
 import { afterAll } from "bun:test";
 import { startDynamoDBLocal } from "../../scripts/dynamodb-local.ts";
+import { TEST_AWS_ENV } from "./aws-env.ts";
 
 for (const name of Object.keys(process.env)) {
   if (name.startsWith("AWS_") || name === "SENTINEL_SESSION_TABLE") delete process.env[name];
 }
-Object.assign(process.env, {
-  AWS_ACCESS_KEY_ID: "AKIATESTTESTTESTTEST",
-  AWS_SECRET_ACCESS_KEY: "test-secret-access-key",
-  AWS_REGION: "us-east-1",
-  AWS_CONFIG_FILE: "/nonexistent/aws-config",
-  AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/aws-credentials",
-  AWS_EC2_METADATA_DISABLED: "true",
-});
+Object.assign(process.env, TEST_AWS_ENV);
 
 const dynamo = await startDynamoDBLocal();
 process.env.SENTINEL_TEST_DYNAMODB = dynamo.endpoint;

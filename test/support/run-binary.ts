@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { TEST_AWS_ENV } from "./aws-env.ts";
 
 export const BINARY = resolve(import.meta.dir, "../../dist/sentinel");
 
@@ -8,12 +9,7 @@ export type BinaryResult = { code: number; stdout: string; stderr: string };
 export function binaryEnv(extra: Record<string, string> = {}): Record<string, string> {
   return {
     PATH: "/usr/bin:/bin",
-    AWS_ACCESS_KEY_ID: "AKIATESTTESTTESTTEST",
-    AWS_SECRET_ACCESS_KEY: "test-secret-access-key",
-    AWS_REGION: "us-east-1",
-    AWS_CONFIG_FILE: "/nonexistent/aws-config",
-    AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/aws-credentials",
-    AWS_EC2_METADATA_DISABLED: "true",
+    ...TEST_AWS_ENV,
     ...extra,
   };
 }
