@@ -2,6 +2,7 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { createServer, type Server } from "node:net";
 import { generateSessions } from "../../scripts/generate-sessions.ts";
+import { csvIds } from "../support/csv-ids.ts";
 import { endpoint, freshTable, item } from "../support/dynamo.ts";
 import { BINARY, binaryEnv, runBinary } from "../support/run-binary.ts";
 
@@ -96,11 +97,7 @@ describe("listing through the binary", () => {
     expect(lines[0]).toBe(
       "id,user,profile,status,started_at,last_access_at,expires_at,request_count,server_instance_id,source_identity",
     );
-    expect(lines.slice(1, -1).map((l) => l.split(",")[0])).toEqual([
-      "00000000000000b1",
-      "00000000000000a1",
-      "00000000000000a2",
-    ]);
+    expect(csvIds(result.stdout)).toEqual(["00000000000000b1", "00000000000000a1", "00000000000000a2"]);
   });
 
   test("--endpoint-url beats AWS_ENDPOINT_URL_DYNAMODB", async () => {

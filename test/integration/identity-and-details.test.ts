@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { csvIds } from "../support/csv-ids.ts";
 import { freshTable, item } from "../support/dynamo.ts";
 import { type FakeSts, startFakeSts } from "../support/fake-sts.ts";
 import { runInProcess } from "../support/run-cli.ts";
@@ -58,12 +59,7 @@ describe("no filter: the caller's own sessions", () => {
     const result = await runInProcess(["server-sessions", "--table", table, "--output", "csv"], NOW);
     expect(result.code).toBe(0);
     expect(sts.requests).toBe(before + 1);
-    expect(
-      result.stdout
-        .split("\n")
-        .slice(1, -1)
-        .map((l) => l.split(",")[0]),
-    ).toEqual(["00000000000000a1", "00000000000000a2"]);
+    expect(csvIds(result.stdout)).toEqual(["00000000000000a1", "00000000000000a2"]);
     expect(result.stderr).toContain('listing the sessions of user "alicesmithexamplecom"');
   });
 
@@ -157,12 +153,12 @@ describe("malformed items in a listing", () => {
       NOW,
     );
     expect(result.code).toBe(3);
-    expect(
-      result.stdout
-        .split("\n")
-        .slice(1, -1)
-        .map((l) => l.split(",")[0]),
-    ).toEqual(["00000000000000b1", "00000000000000a1", "00000000000000c1", "00000000000000a2"]);
+    expect(csvIds(result.stdout)).toEqual([
+      "00000000000000b1",
+      "00000000000000a1",
+      "00000000000000c1",
+      "00000000000000a2",
+    ]);
     expect(result.stderr).toBe(
       "warning: skipped 3 malformed session item(s): 00000000000000d1, 00000000000000e1, 00000000000000e2\n",
     );

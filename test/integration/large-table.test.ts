@@ -6,6 +6,7 @@ import { DynamoSessionStore } from "../../internal/session/dynamo-store.ts";
 import { NewestFirst } from "../../internal/session/newest-first.ts";
 import { parseWindow } from "../../internal/timefilter/parse-when.ts";
 import { generateSessions } from "../../scripts/generate-sessions.ts";
+import { csvIds as ids } from "../support/csv-ids.ts";
 import { endpoint, freshTable } from "../support/dynamo.ts";
 import { expectedIds } from "../support/reference.ts";
 import { runInProcess } from "../support/run-cli.ts";
@@ -26,10 +27,7 @@ beforeAll(async () => {
 async function csvIds(args: string[]): Promise<string[]> {
   const result = await runInProcess(["server-sessions", "--table", table, "--output", "csv", ...args], NOW);
   if (result.code !== 0) throw new Error(`exit ${result.code}: ${result.stderr}`);
-  return result.stdout
-    .split("\n")
-    .slice(1, -1)
-    .map((line) => line.split(",")[0] as string);
+  return ids(result.stdout);
 }
 
 describe("--limit 0 over more than 1,000 items", () => {

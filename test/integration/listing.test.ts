@@ -2,6 +2,7 @@
 // created_at text order differs from time order. Expected ids are worked out
 // by hand from the comments beside each item (instants in UTC).
 import { beforeAll, describe, expect, test } from "bun:test";
+import { csvIds } from "../support/csv-ids.ts";
 import { freshTable, item } from "../support/dynamo.ts";
 import { runInProcess } from "../support/run-cli.ts";
 
@@ -141,12 +142,7 @@ describe("--limit", () => {
       NOW,
     );
     expect(result.code).toBe(0);
-    expect(
-      result.stdout
-        .split("\n")
-        .slice(1, -1)
-        .map((l) => l.split(",")[0]),
-    ).toEqual(expectIds(["0b", "0d", "0e"]));
+    expect(csvIds(result.stdout)).toEqual(expectIds(["0b", "0d", "0e"]));
     expect(result.stderr).toBe("note: showing the 3 newest of 12 matching sessions; --limit 0 shows all\n");
   });
 
@@ -158,15 +154,26 @@ describe("--limit", () => {
   test("on an index, the limit takes the newest by instant, not by text", async () => {
     // 05's text (…10:00:00.5Z) sorts below 01's (…10:00:00Z) but it is newer.
     expect(
-      (
-        await runInProcess(
-          ["server-sessions", "--table", table, "--user", "alice", "--since", "3h", "--limit", "2", "--output", "csv"],
-          NOW,
-        )
-      ).stdout
-        .split("\n")
-        .slice(1, -1)
-        .map((l) => l.split(",")[0]),
+      csvIds(
+        (
+          await runInProcess(
+            [
+              "server-sessions",
+              "--table",
+              table,
+              "--user",
+              "alice",
+              "--since",
+              "3h",
+              "--limit",
+              "2",
+              "--output",
+              "csv",
+            ],
+            NOW,
+          )
+        ).stdout,
+      ),
     ).toEqual(expectIds(["0b", "05"]));
   });
 });
