@@ -1,8 +1,8 @@
 // The process edge: argv, real streams, env, signals and the exit status.
-import { InterruptedError, SentinelError, UsageError } from "../../internal/cli/errors.ts";
 import { ExitCode } from "../../internal/cli/exit-code.ts";
 import { gcPacer } from "../../internal/cli/gc-pacer.ts";
 import type { IO } from "../../internal/cli/io.ts";
+import { isClosedPipe, reportFailure } from "../../internal/cli/report-failure.ts";
 import { awsDeps } from "./deps.ts";
 
 declare const SENTINEL_VERSION: string | undefined;
@@ -15,11 +15,6 @@ function versionLine(): string {
   const commit = typeof SENTINEL_COMMIT === "string" ? SENTINEL_COMMIT : "unknown";
   const target = typeof SENTINEL_TARGET === "string" ? SENTINEL_TARGET : `${process.platform}-${process.arch}, source`;
   return `${version} (${commit}, ${target})`;
-}
-
-function isClosedPipe(error: unknown): boolean {
-  const code = (error as { code?: string } | undefined)?.code;
-  return code === "EPIPE" || code === "ERR_STREAM_DESTROYED";
 }
 
 /**
@@ -66,31 +61,16 @@ async function main(): Promise<number> {
     const { runCli } = await import("../../internal/cli/cli.ts");
     return await runCli(process.argv.slice(2), deps);
   } catch (error) {
-    if (interrupt.signal.aborted || error instanceof InterruptedError) {
-      process.stderr.write("error: interrupted\n");
-      return ExitCode.Interrupted;
-    }
-    if (isClosedPipe(error)) return ExitCode.Ok;
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`error: ${oneLine(message)}\n`);
-    if (debug) {
-      if (error instanceof SentinelError && error.debugDetail) process.stderr.write(`debug: ${error.debugDetail}\n`);
-      if (error instanceof Error && error.stack) process.stderr.write(`debug: ${error.stack}\n`);
-    }
-    if (error instanceof UsageError) return ExitCode.Usage;
-    return ExitCode.Failure;
+    return reportFailure(error, io, { debug, interrupted: interrupt.signal.aborted });
   }
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, " ").trim();
 }
 
 function exitNow(code: number): never {
   process.exit(code);
 }
 
-const code = await main();
+// If even stderr is gone there is nothing left to say.
+const code = await main().catch(() => ExitCode.Failure);
 // Let stdout drain before exiting so piped output is complete.
 process.exitCode = code;
 if (process.stdout.writableLength === 0) process.exit(code);

@@ -1,0 +1,32 @@
+import { InterruptedError, SentinelError, UsageError } from "./errors.ts";
+import { ExitCode } from "./exit-code.ts";
+import type { IO } from "./io.ts";
+
+/** True for the errors of writing to a stdout the reader has closed (`| head`). */
+export function isClosedPipe(error: unknown): boolean {
+  const code = (error as { code?: string } | undefined)?.code;
+  return code === "EPIPE" || code === "ERR_STREAM_DESTROYED";
+}
+
+/**
+ * Says what failed in one `error: …` line on stderr and returns the exit
+ * status of SPEC §6. Stacks and SDK details only with --debug.
+ */
+export async function reportFailure(
+  error: unknown,
+  io: Pick<IO, "stderr">,
+  options: { debug: boolean; interrupted: boolean },
+): Promise<ExitCode> {
+  if (options.interrupted || error instanceof InterruptedError) {
+    await io.stderr.write("error: interrupted\n");
+    return ExitCode.Interrupted;
+  }
+  if (isClosedPipe(error)) return ExitCode.Ok;
+  const message = error instanceof Error ? error.message : String(error);
+  await io.stderr.write(`error: ${message.replace(/\s*\n\s*/g, " ").trim()}\n`);
+  if (options.debug) {
+    if (error instanceof SentinelError && error.debugDetail) await io.stderr.write(`debug: ${error.debugDetail}\n`);
+    if (error instanceof Error && error.stack) await io.stderr.write(`debug: ${error.stack}\n`);
+  }
+  return error instanceof UsageError ? ExitCode.Usage : ExitCode.Failure;
+}
