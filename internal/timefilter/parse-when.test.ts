@@ -21,11 +21,13 @@ describe("parseDuration()", () => {
     ["3ns", 3],
     [".5h", 0.5 * HOUR],
     ["2h0m0s", 2 * HOUR],
+    ["+1h", HOUR],
+    ["1.h", HOUR],
   ])("reads %s", (text, nanos) => {
     expect(parseDuration(text)).toBe(nanos);
   });
 
-  test.each(["", "7", "d", "7x", "1h 30m", "-1h", "+1h", "7D", "1.2.3h", "h1"])("rejects %p", (text) => {
+  test.each(["", "+", "7", "d", "7x", "1h 30m", "-1h", "++1h", "7D", "1.2.3h", "h1"])("rejects %p", (text) => {
     expect(parseDuration(text)).toBeUndefined();
   });
 });

@@ -31,11 +31,12 @@ const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /**
  * Parses a Go `time.ParseDuration` value extended with `d` (24h) into
- * nanoseconds; `undefined` when it is not one. Signs are rejected: a window
- * reaches back from now.
+ * nanoseconds; `undefined` when it is not one, or negative.
  * @example parseDuration("1d12h") // 129600000000000
  */
-export function parseDuration(text: string): number | undefined {
+export function parseDuration(input: string): number | undefined {
+  // Go accepts a leading "+"; a "-" would reach forward from now, which a window never does.
+  const text = input.startsWith("+") ? input.slice(1) : input;
   if (text === "") return undefined;
   DURATION_PART.lastIndex = 0;
   let total = 0;
