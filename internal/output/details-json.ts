@@ -1,8 +1,7 @@
 import type { Session } from "../session/session.ts";
-import { formatNano, type Instant } from "../timefilter/instant.ts";
+import { formatNano } from "../timefilter/instant.ts";
+import { nano } from "./fields.ts";
 import type { Writer } from "./writer.ts";
-
-const nano = (t: Instant | undefined) => (t === undefined ? "" : formatNano(t));
 
 /** Every field of one session; device_id, revoked_by and revoked_reason only when set. */
 export function detailsObject(s: Session): Record<string, string | number> {

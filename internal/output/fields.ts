@@ -19,7 +19,8 @@ export const LIST_FIELDS = [
 export const OUTPUT_FORMATS = ["human", "json", "ndjson", "csv"] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
-function nano(t: Instant | undefined): string {
+/** RFC3339Nano in UTC, or "" for a missing timestamp. */
+export function nano(t: Instant | undefined): string {
   return t === undefined ? "" : formatNano(t);
 }
 

@@ -1,4 +1,5 @@
 import type { Instant } from "../timefilter/instant.ts";
+import { compareListingKeys } from "./newest-first.ts";
 import type { Session } from "./session.ts";
 import type { SessionCollector } from "./store.ts";
 
@@ -81,13 +82,16 @@ export class CompactNewestFirst implements SessionCollector {
     const nanos = this.#nanos;
     const ids = this.#ids;
     const order = Array.from({ length: this.#count }, (_, i) => i);
-    order.sort((a, b) => {
-      if (secs[a] !== secs[b]) return (secs[b] as number) - (secs[a] as number);
-      if (nanos[a] !== nanos[b]) return (nanos[b] as number) - (nanos[a] as number);
-      const idA = ids[a] as string;
-      const idB = ids[b] as string;
-      return idA < idB ? -1 : idA > idB ? 1 : 0;
-    });
+    order.sort((a, b) =>
+      compareListingKeys(
+        secs[a] as number,
+        nanos[a] as number,
+        ids[a] as string,
+        secs[b] as number,
+        nanos[b] as number,
+        ids[b] as string,
+      ),
+    );
     for (const i of order) {
       const start = this.#startOf[i] as number;
       yield (this.#chunks[this.#chunkOf[i] as number] as Buffer).subarray(start, start + (this.#lengthOf[i] as number));

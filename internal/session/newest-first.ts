@@ -5,11 +5,26 @@ import type { SessionCollector } from "./store.ts";
 /** A kept session reduced to its sort key and its output row. */
 type Entry<Row> = { sec: number; nanos: number; id: string; row: Row };
 
-/** The listing order on entries: `created_at` newest first, ties by id ascending. */
+/**
+ * The listing order on sort keys: `created_at` newest first, ties by id
+ * ascending. Scalar arguments, so callers with keys in typed arrays need not
+ * build objects per comparison.
+ */
+export function compareListingKeys(
+  secA: number,
+  nanosA: number,
+  idA: string,
+  secB: number,
+  nanosB: number,
+  idB: string,
+): number {
+  if (secA !== secB) return secB - secA;
+  if (nanosA !== nanosB) return nanosB - nanosA;
+  return idA < idB ? -1 : idA > idB ? 1 : 0;
+}
+
 function rank(a: { sec: number; nanos: number; id: string }, b: { sec: number; nanos: number; id: string }): number {
-  if (a.sec !== b.sec) return b.sec - a.sec;
-  if (a.nanos !== b.nanos) return b.nanos - a.nanos;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  return compareListingKeys(a.sec, a.nanos, a.id, b.sec, b.nanos, b.id);
 }
 
 /** The listing order on sessions: `created_at` instant newest first, ties by id ascending. */
