@@ -13,7 +13,7 @@ export function awsDeps(io: IO, signal: AbortSignal, version: string): Deps {
     signal,
     version,
     async openStore(connection, table, segments) {
-      const { connectDynamo } = await import("../../internal/session/dynamo-client.ts");
+      const { connectDynamo } = await import("../../internal/aws/dynamo-client.ts");
       const { DynamoSessionStore } = await import("../../internal/session/dynamo-store.ts");
       const dynamo = await connectDynamo(connection, io.env);
       return {

@@ -1,9 +1,9 @@
 import { CAC, type Command } from "cac";
+import { UsageError } from "../aws/errors.ts";
 import { formatNano } from "../timefilter/instant.ts";
 import { parseWindow } from "../timefilter/parse-when.ts";
 import { joinDashValues, rawFlagValues } from "./argv.ts";
 import type { Deps } from "./commands.ts";
-import { UsageError } from "./errors.ts";
 import { ExitCode } from "./exit-code.ts";
 import * as flag from "./flag-values.ts";
 import { GLOBAL_HELP, LIST_HELP, SHOW_HELP } from "./help.ts";

@@ -1,4 +1,4 @@
-import type { ConnectionOptions } from "../session/dynamo-client.ts";
+import type { ConnectionOptions } from "../aws/dynamo-client.ts";
 import type { SessionStore } from "../session/store.ts";
 import type { IO } from "./io.ts";
 

@@ -1,9 +1,9 @@
 import * as v from "valibot";
+import { UsageError } from "../aws/errors.ts";
 import { OUTPUT_FORMATS, type OutputFormat } from "../output/fields.ts";
 import { SESSION_STATUSES, type SessionStatus } from "../session/session.ts";
 import { parseDuration } from "../timefilter/parse-when.ts";
 import type { RawValues } from "./argv.ts";
-import { UsageError } from "./errors.ts";
 
 /** Flag defaults, documented in docs/guide/commands.md. */
 export const DEFAULTS = {

@@ -1,8 +1,8 @@
+import type { ConnectionOptions } from "../aws/dynamo-client.ts";
 import type { OutputFormat } from "../output/fields.ts";
 import { listingFormat } from "../output/listing-format.ts";
 import type { Text } from "../output/writer.ts";
 import { CompactNewestFirst } from "../session/compact-rows.ts";
-import type { ConnectionOptions } from "../session/dynamo-client.ts";
 import { NewestFirst } from "../session/newest-first.ts";
 import type { Session, SessionFilter } from "../session/session.ts";
 import type { Deps } from "./commands.ts";

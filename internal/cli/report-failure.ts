@@ -1,4 +1,4 @@
-import { InterruptedError, SentinelError, UsageError } from "./errors.ts";
+import { InterruptedError, SentinelError, UsageError } from "../aws/errors.ts";
 import { ExitCode } from "./exit-code.ts";
 import type { IO } from "./io.ts";
 

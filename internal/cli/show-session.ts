@@ -1,8 +1,8 @@
+import type { ConnectionOptions } from "../aws/dynamo-client.ts";
+import { SentinelError } from "../aws/errors.ts";
 import { writeDetailsJson } from "../output/details-json.ts";
 import { writeHumanDetails } from "../output/human.ts";
-import type { ConnectionOptions } from "../session/dynamo-client.ts";
 import type { Deps } from "./commands.ts";
-import { SentinelError } from "./errors.ts";
 import { ExitCode } from "./exit-code.ts";
 import { say } from "./io.ts";
 

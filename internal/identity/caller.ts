@@ -1,7 +1,7 @@
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { SentinelError } from "../cli/errors.ts";
-import { toSentinelError } from "../session/aws-errors.ts";
-import { type ConnectionOptions, requestHandlerOptions } from "../session/dynamo-client.ts";
+import { type ConnectionOptions, requestHandlerOptions } from "../aws/connection.ts";
+import { SentinelError } from "../aws/errors.ts";
+import { toSentinelError } from "../aws/sdk-errors.ts";
 import { userNameFromArn } from "./arn.ts";
 
 /**

@@ -7,11 +7,11 @@ import {
   ScanCommand,
   type ScanCommandOutput,
 } from "@aws-sdk/client-dynamodb";
+import type { DynamoConnection } from "../aws/dynamo-client.ts";
+import { toSentinelError } from "../aws/sdk-errors.ts";
 import { parseTimestamp } from "../timefilter/instant.ts";
 import { inWindow } from "../timefilter/parse-when.ts";
 import { olderTextBound } from "../timefilter/widen.ts";
-import { toSentinelError } from "./aws-errors.ts";
-import type { DynamoConnection } from "./dynamo-client.ts";
 import { itemLabel, type RawItem, readSession } from "./item-schema.ts";
 import { describePlan, type ListingPlan, planListing, planOutlierQueries } from "./listing-plan.ts";
 import type { Session, SessionFilter } from "./session.ts";

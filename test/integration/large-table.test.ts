@@ -1,7 +1,7 @@
 // A few thousand generated sessions, several pages per read: the program's
 // rows must equal an independent computation over the same items.
 import { beforeAll, describe, expect, test } from "bun:test";
-import { connectDynamo } from "../../internal/session/dynamo-client.ts";
+import { connectDynamo } from "../../internal/aws/dynamo-client.ts";
 import { DynamoSessionStore } from "../../internal/session/dynamo-store.ts";
 import { NewestFirst } from "../../internal/session/newest-first.ts";
 import { parseWindow } from "../../internal/timefilter/parse-when.ts";

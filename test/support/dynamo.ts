@@ -1,10 +1,14 @@
 import type { AttributeValue, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { createSessionTable, type IndexName, localClient, putItems } from "../../scripts/session-table.ts";
+import { sharedDynamoDBLocal } from "./dynamodb-local-once.ts";
+
+// A suite that imports this module needs DynamoDB Local: start it (once) now.
+await sharedDynamoDBLocal();
 
 /** The DynamoDB Local endpoint started by the preload. */
 export function endpoint(): string {
   const url = process.env.SENTINEL_TEST_DYNAMODB;
-  if (url === undefined) throw new Error("DynamoDB Local was not started (test/support/preload.ts)");
+  if (url === undefined) throw new Error("DynamoDB Local was not started (test/support/dynamodb-local-once.ts)");
   return url;
 }
 

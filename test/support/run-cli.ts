@@ -1,6 +1,6 @@
 import { awsDeps } from "../../cmd/sentinel/deps.ts";
+import { SentinelError, UsageError } from "../../internal/aws/errors.ts";
 import { runCli } from "../../internal/cli/cli.ts";
-import { SentinelError, UsageError } from "../../internal/cli/errors.ts";
 import { reportFailure } from "../../internal/cli/report-failure.ts";
 import { bufferIO } from "./buffer-io.ts";
 

@@ -1,4 +1,4 @@
-import { InterruptedError, SentinelError } from "../cli/errors.ts";
+import { InterruptedError, SentinelError } from "./errors.ts";
 
 /** What the failing call was about, for the message. */
 export type ErrorContext = { operation: string; table: string; region: string; endpoint: string };

@@ -1,16 +1,8 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { UsageError } from "../cli/errors.ts";
+import { type ConnectionOptions, requestHandlerOptions } from "./connection.ts";
+import { UsageError } from "./errors.ts";
 
-/** How to reach the table: flags of SPEC §2 plus the reliability settings. */
-export type ConnectionOptions = {
-  region?: string;
-  awsProfile?: string;
-  endpointUrl?: string;
-  /** Per-request timeout, milliseconds. */
-  timeoutMs: number;
-  /** Attempts per request, first one included. */
-  maxAttempts: number;
-};
+export type { ConnectionOptions } from "./connection.ts";
 
 /** A DynamoDB client and the region and endpoint it resolved, for messages. */
 export type DynamoConnection = { client: DynamoDBClient; region: string; endpoint: string };
@@ -23,24 +15,6 @@ function endpointLabel(opts: ConnectionOptions, env: Readonly<Record<string, str
     env.AWS_ENDPOINT_URL ??
     `https://dynamodb.${region}.amazonaws.com`
   );
-}
-
-const SILENT = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
-
-/**
- * HTTP settings for every AWS client: a per-request timeout that fails the
- * attempt (so the SDK retries it, and a stalled endpoint cannot hang an audit
- * job), keep-alive sockets, and no SDK console output (our messages say it).
- */
-export function requestHandlerOptions(opts: ConnectionOptions) {
-  return {
-    connectionTimeout: Math.min(opts.timeoutMs, 5_000),
-    requestTimeout: opts.timeoutMs,
-    throwOnRequestTimeout: true,
-    logger: SILENT,
-    httpAgent: { keepAlive: true, maxSockets: 64 },
-    httpsAgent: { keepAlive: true, maxSockets: 64 },
-  };
 }
 
 /** Builds the client: bounded standard retries, per-request timeout, keep-alive sockets. */
