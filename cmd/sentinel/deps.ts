@@ -1,4 +1,4 @@
-import type { Deps } from "../../internal/cli/commands.ts";
+import type { Deps } from "../../internal/cli/deps.ts";
 import type { IO } from "../../internal/cli/io.ts";
 
 /**

@@ -1,146 +1,162 @@
-import { CAC, type Command } from "cac";
+import { CAC } from "cac";
 import { UsageError } from "../aws/errors.ts";
-import { formatNano } from "../timefilter/instant.ts";
-import { parseWindow } from "../timefilter/parse-when.ts";
-import { joinDashValues, rawFlagValues } from "./argv.ts";
-import type { Deps } from "./commands.ts";
+import { canonicalFlag, joinDashValues, splitArgs, unknownFlag } from "./argv.ts";
+import type { AnyCommand, ParsedArgs } from "./command.ts";
+import { COMMANDS } from "./commands.ts";
+import { completionScript, SHELLS, type Shell } from "./completion.ts";
+import type { Deps } from "./deps.ts";
 import { ExitCode } from "./exit-code.ts";
-import * as flag from "./flag-values.ts";
-import { GLOBAL_HELP, LIST_HELP, SHOW_HELP } from "./help.ts";
-import { listSessions } from "./list-sessions.ts";
-import { showSession } from "./show-session.ts";
+import { FlagReader } from "./flag-values.ts";
+import { commandHelp, globalHelp } from "./help.ts";
+import { closest } from "./suggest.ts";
 
-const CONNECTION_VALUE_FLAGS = ["table", "region", "aws-profile", "endpoint-url", "timeout", "output", "format"];
-const LIST_VALUE_FLAGS = [
-  ...CONNECTION_VALUE_FLAGS,
-  "status",
-  "user",
-  "profile",
-  "since",
-  "until",
-  "limit",
-  "segments",
-];
-const VALUE_FLAGS = new Set(LIST_VALUE_FLAGS);
+const BUILT_IN = ["help", "version", "completion"] as const;
+const isHelp = (token: string) => token === "--help" || token === "-h";
+const isVersion = (token: string) => token === "--version" || token === "-v";
 
-function declare(command: Command, valueFlags: string[]): Command {
-  for (const name of valueFlags) command.option(`--${name} <value>`, "");
-  return command.option("--debug", "").option("-h, --help", "");
+/** The table entry named by the leading words of argv, and how many words it took. */
+function findCommand(commands: readonly AnyCommand[], words: readonly string[]): [AnyCommand, number] | undefined {
+  const two = commands.find((c) => c.name === `${words[0]} ${words[1]}`);
+  if (two !== undefined) return [two, 2];
+  const one = commands.find((c) => c.name === words[0]);
+  return one === undefined ? undefined : [one, 1];
 }
 
-/** A fresh cac with both commands' flags declared; help text is our own (help.ts). */
-export function createCli(): CAC {
+function unknownCommand(typed: string, commands: readonly AnyCommand[]): UsageError {
+  const names = [...commands.map((c) => c.name), ...BUILT_IN];
+  const group = commands.filter((c) => c.name.startsWith(`${typed.split(" ")[0]} `));
+  if (group.length > 0 && !typed.includes(" ")) {
+    return new UsageError(
+      `"${typed}" needs a command: ${group.map((c) => c.name).join(", ")}; run sentinel help ${typed}`,
+    );
+  }
+  const guess = closest(typed, names);
+  const hint = guess === undefined ? "" : `did you mean "${guess}"? `;
+  return new UsageError(`unknown command "${typed}": ${hint}run sentinel --help`);
+}
+
+/**
+ * cac matches the command and flags the options no entry declares; our own
+ * split (argv.ts) keeps values exactly as typed and words the messages.
+ */
+function checkWithCac(command: AnyCommand, tokens: readonly string[]): void {
   const cli = new CAC("sentinel");
-  declare(cli.command("server-sessions"), LIST_VALUE_FLAGS).option("--no-formula-guard", "");
-  declare(cli.command("server-session [id]"), CONNECTION_VALUE_FLAGS);
-  cli.option("-v, --version", "").option("-h, --help", "");
-  return cli;
+  const declared = cli.command(command.name, "").allowUnknownOptions();
+  for (const [name, spec] of Object.entries(command.flags)) {
+    for (const n of [name, ...(spec.aliases ?? [])])
+      declared.option(spec.kind === "value" ? `--${n} <v>` : `--${n}`, "");
+  }
+  const valueFlags = new Set(
+    Object.entries(command.flags)
+      .filter(([, spec]) => spec.kind === "value")
+      .flatMap(([name, spec]) => [name, ...(spec.aliases ?? [])]),
+  );
+  const argv = joinDashValues(tokens, valueFlags);
+  cli.parse(["sentinel", "sentinel", command.name, ...argv], { run: false });
+  if (cli.matchedCommand !== declared) throw new UsageError(`cannot match the command "${command.name}"`);
+  // cac names an unknown option in camelCase; name the first one as it was typed.
+  const typed = argv.filter((t) => t.startsWith("-") && t !== "--").map((t) => t.split("=")[0] as string);
+  for (const key of Object.keys(cli.options)) {
+    if (key === "--" || key === "h" || key === "help") continue;
+    const known = Object.entries(command.flags).some(([name, spec]) =>
+      [name, ...(spec.aliases ?? [])].some(
+        (n) => camel(n) === key || (n.startsWith("no-") && camel(n.slice(3)) === key),
+      ),
+    );
+    if (!known) {
+      const culprit = typed.find((t) => canonicalFlag(command.flags, t.replace(/^-+/, "")) === undefined);
+      throw unknownFlag(culprit ?? `--${key}`, command.flags, command.name);
+    }
+  }
+}
+
+function camel(name: string): string {
+  return name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
 /** Parses argv (without the runtime and script) and runs the command. */
-export async function runCli(args: string[], deps: Deps): Promise<ExitCode> {
+export async function runCli(
+  args: readonly string[],
+  deps: Deps,
+  commands: readonly AnyCommand[] = COMMANDS,
+): Promise<ExitCode> {
   const { io } = deps;
-  const argv = joinDashValues(args, VALUE_FLAGS);
-  const cli = createCli();
-  try {
-    cli.parse(["sentinel", "sentinel", ...argv], { run: false });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
+  const first = args[0];
+  if (first === undefined) {
+    await io.stderr.write(globalHelp(commands));
+    return ExitCode.Usage;
   }
-  const command = cli.matchedCommand;
-  if (cli.options.version && !cli.options.help) {
-    await io.stdout.write(`sentinel ${deps.version}\n`);
-    return ExitCode.Ok;
-  }
-  if (command === undefined) {
-    if (cli.args.length > 0) throw new UsageError(`unknown command "${cli.args[0]}": run sentinel --help`);
-    if (cli.options.help) {
-      await io.stdout.write(GLOBAL_HELP);
-      return ExitCode.Ok;
-    }
-    if (argv.length === 0) {
-      await io.stderr.write(GLOBAL_HELP);
-      return ExitCode.Usage;
-    }
-    throw new UsageError(`unknown flag "${argv[0]}": run sentinel --help`);
-  }
-  if (cli.options.help) {
-    await io.stdout.write(command.name === "server-sessions" ? LIST_HELP : SHOW_HELP);
-    return ExitCode.Ok;
-  }
-  try {
-    command.checkUnknownOptions();
-    command.checkUnusedArgs();
-  } catch (error) {
-    const message = (error as Error).message.replace(/`/g, '"');
-    throw new UsageError(`${message.charAt(0).toLowerCase()}${message.slice(1)}: run sentinel ${command.name} --help`);
-  }
-  const raw = new flag.FlagReader(rawFlagValues(argv, VALUE_FLAGS));
-  const connection = {
-    region: flag.region(raw.text("region")),
-    awsProfile: flag.awsProfile(raw.text("aws-profile")),
-    endpointUrl: flag.endpointUrl(raw.text("endpoint-url")),
-    timeoutMs: flag.timeoutMs(raw.text("timeout")),
-    maxAttempts: flag.DEFAULTS.maxAttempts,
-  };
-  const debug = cli.options.debug === true;
-
-  if (command.name === "server-session") {
-    const id = flag.sessionId(cli.args[0]);
-    const table = flag.tableName(raw.text("table"), io.env);
-    const output = flag.outputFormat(raw.text("output", ["format"]), ["human", "json"]) as "human" | "json";
-    return showSession({ id, table, connection, output, debug }, deps);
-  }
-
-  const table = flag.tableName(raw.text("table"), io.env);
-  const status = flag.status(raw.text("status"));
-  const user = flag.matchText("--user", raw.text("user"));
-  const profile = flag.matchText("--profile", raw.text("profile"));
-  const since = raw.text("since");
-  const until = raw.text("until");
-  const parsed = parseWindow(since, until, io.now());
-  if ("problem" in parsed) throw windowError(parsed.problem, since, until);
-  const limit = flag.wholeNumber("--limit", raw.text("limit"), flag.DEFAULTS.limit, 0, Number.MAX_SAFE_INTEGER);
-  const output = flag.outputFormat(raw.text("output", ["format"]), ["human", "json", "ndjson", "csv"]);
-  const segments = flag.wholeNumber("--segments", raw.text("segments"), flag.DEFAULTS.segments, 1, 64);
-  if (debug) {
-    const w = parsed.window;
-    await io.stderr.write(
-      `debug: window ${w.since === undefined ? "-" : formatNano(w.since)} .. ${formatNano(w.until)}\n`,
+  if (first.startsWith("-")) {
+    if (args.length === 1 && isHelp(first)) return write(io.stdout, globalHelp(commands));
+    if (args.length === 1 && isVersion(first)) return write(io.stdout, `sentinel ${deps.version}\n`);
+    if (isHelp(first) && args[1] !== undefined) return helpFor(args.slice(1), commands, deps);
+    throw new UsageError(
+      `unknown flag "${first}" before a command: put flags after the command, e.g. sentinel server-sessions --table NAME; run sentinel --help`,
     );
   }
-  return listSessions(
-    {
-      table,
-      connection,
-      filter: {
-        window: parsed.window,
-        ...(status === undefined ? {} : { status }),
-        ...(user === undefined ? {} : { user }),
-        ...(profile === undefined ? {} : { profile }),
-      },
-      explicitFilter: [status, user, profile, since, until].some((value) => value !== undefined),
-      limit,
-      output,
-      formulaGuard: cli.options.formulaGuard !== false,
-      segments,
-      debug,
-    },
-    deps,
-  );
+  if (first === "help") return helpFor(args.slice(1), commands, deps);
+  if (first === "version") {
+    if (args.length > 1) throw new UsageError(`sentinel version takes no arguments: run sentinel version`);
+    return write(io.stdout, `sentinel ${deps.version}\n`);
+  }
+  if (first === "completion") {
+    const shell = args[1];
+    if (args.length !== 2 || !SHELLS.includes(shell as Shell)) {
+      throw new UsageError(`sentinel completion needs one shell, ${SHELLS.join(", ")}: e.g. sentinel completion bash`);
+    }
+    return write(io.stdout, completionScript(shell as Shell, commands));
+  }
+  const found = findCommand(commands, args);
+  if (found === undefined)
+    throw unknownCommand(
+      args
+        .slice(0, 2)
+        .filter((w) => !w.startsWith("-"))
+        .join(" "),
+      commands,
+    );
+  const [command, words] = found;
+  const tokens = args.slice(words);
+  const beforeEnd = tokens.indexOf("--") === -1 ? tokens : tokens.slice(0, tokens.indexOf("--"));
+  if (beforeEnd.some(isHelp)) return write(io.stdout, commandHelp(command));
+  checkWithCac(command, tokens);
+  const split = splitArgs(tokens, command.flags, command.name);
+  if (split.args.length < command.args.min) {
+    throw new UsageError(
+      command.args.missing ?? `sentinel ${command.name} needs more arguments: run sentinel ${command.name} --help`,
+    );
+  }
+  if (split.args.length > command.args.max) {
+    const extra = split.args
+      .slice(command.args.max)
+      .map((a) => JSON.stringify(a))
+      .join(" ");
+    throw new UsageError(`unexpected argument ${extra} for ${command.name}: run sentinel ${command.name} --help`);
+  }
+  const parsed: ParsedArgs = {
+    flags: new FlagReader(split.values),
+    has: (name) => split.switches.has(name),
+    args: split.args,
+    argv: args,
+  };
+  return command.run(command.toOptions(parsed, io), deps);
 }
 
-const WHEN_EXAMPLES = "use a duration like 7d, 24h, 1h30m or a time like 2026-01-20 or 2026-01-20T10:30:00Z";
-
-function windowError(
-  problem: { flag: "--since" | "--until"; value: string } | { flag: "window" },
-  since: string | undefined,
-  until: string | undefined,
-): UsageError {
-  if (problem.flag === "window") {
-    return new UsageError(
-      `--since ${JSON.stringify(since)} is after --until ${JSON.stringify(until ?? "now")}: the window must start before it ends, e.g. --since 30d --until 1d`,
-    );
+async function helpFor(words: readonly string[], commands: readonly AnyCommand[], deps: Deps): Promise<ExitCode> {
+  const wanted = words.filter((w) => !isHelp(w));
+  if (wanted.length === 0) return write(deps.io.stdout, globalHelp(commands));
+  const found = findCommand(commands, wanted);
+  if (found === undefined || found[1] !== wanted.length) {
+    const group = commands.filter((c) => c.name.startsWith(`${wanted[0]} `));
+    if (group.length > 0 && wanted.length === 1) {
+      return write(deps.io.stdout, `${group.map((c) => commandHelp(c)).join("\n")}`);
+    }
+    throw unknownCommand(wanted.join(" "), commands);
   }
-  return new UsageError(`invalid ${problem.flag} ${JSON.stringify(problem.value)}: ${WHEN_EXAMPLES}`);
+  return write(deps.io.stdout, commandHelp(found[0]));
+}
+
+async function write(out: Deps["io"]["stdout"], text: string): Promise<ExitCode> {
+  await out.write(text);
+  return ExitCode.Ok;
 }

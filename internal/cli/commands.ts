@@ -1,21 +1,6 @@
-import type { ConnectionOptions } from "../aws/dynamo-client.ts";
-import type { SessionStore } from "../session/store.ts";
-import type { IO } from "./io.ts";
+import type { AnyCommand } from "./command.ts";
+import { serverSessions } from "./list-sessions.ts";
+import { serverSession } from "./show-session.ts";
 
-/** What main hands the commands: the process edge and the factories that reach AWS. */
-export type Deps = {
-  io: IO;
-  /** Connects to the table; resolves the region (a usage error when there is none). */
-  openStore(
-    connection: ConnectionOptions,
-    table: string,
-    segments: number,
-  ): Promise<{ store: SessionStore; region: string; close(): void }>;
-  /** The caller's user name from STS (SPEC §4). */
-  callerUserName(connection: ConnectionOptions & { region: string }): Promise<string>;
-  /** Called after every page read, e.g. to collect garbage (see gc-pacer.ts). */
-  afterPage?: () => void;
-  /** Aborted on SIGINT. */
-  signal: AbortSignal;
-  version: string;
-};
+/** Every command, in the order help lists them. Help, parsing and completion come from these entries. */
+export const COMMANDS: readonly AnyCommand[] = [serverSessions, serverSession];

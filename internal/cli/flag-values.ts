@@ -54,6 +54,14 @@ export class FlagReader {
     if (value === undefined) throw new UsageError(`--${name} needs a value`);
     return value;
   }
+
+  /** Every value of a repeatable flag, in order; a usage error when one is missing. */
+  all(flag: string): string[] {
+    return (this.#raw.get(flag) ?? []).map((value) => {
+      if (value === undefined) throw new UsageError(`--${flag} needs a value`);
+      return value;
+    });
+  }
 }
 
 function invalid(flag: string, value: string, hint: string): UsageError {
@@ -142,10 +150,10 @@ export function timeoutMs(value: string | undefined): number {
   return Math.round(nanos / 1e6);
 }
 
-export function sessionId(value: string | undefined): string {
-  if (value === undefined)
-    throw new UsageError("server-session needs a session ID, e.g. sentinel server-session 0123456789abcdef");
-  if (!v.is(schemas.sessionId, value))
-    throw invalid("session ID", value, "an ID is 16 lowercase hex characters, e.g. 0123456789abcdef");
-  return value;
+/** A session ID: 16 hex characters, upper case read as lower case. */
+export function sessionId(value: string): string {
+  const id = value.toLowerCase();
+  if (!v.is(schemas.sessionId, id))
+    throw invalid("session ID", value, "an ID is 16 hex characters, e.g. 0123456789abcdef");
+  return id;
 }

@@ -1,63 +1,57 @@
-import { DEFAULTS } from "./flag-values.ts";
+import type { AnyCommand, FlagSpec } from "./command.ts";
 
-const CONNECTION_FLAGS = `  --table NAME          session table (default: $SENTINEL_SESSION_TABLE)
-  --region REGION       AWS region (default: AWS_REGION, AWS_DEFAULT_REGION or profile config)
-  --aws-profile NAME    shared-config profile for credentials (SSO included)
-  --endpoint-url URL    DynamoDB endpoint only (DynamoDB Local, VPC endpoint)
-  --timeout DURATION    per-request timeout, e.g. 30s (default: ${DEFAULTS.timeoutMs / 1000}s; ${DEFAULTS.maxAttempts} attempts per request)
-  --debug               show the query plan, request ids and timings on stderr
-  -h, --help            show this help`;
+const FLAG_COLUMN = 24;
 
-export const GLOBAL_HELP = `sentinel: list and export Sentinel server sessions from DynamoDB for audits
+function flagLine(name: string, spec: FlagSpec): string {
+  const head = `  --${name}${spec.placeholder === undefined ? "" : ` ${spec.placeholder}`}`;
+  const aliases = spec.aliases?.length ? `; ${spec.aliases.map((a) => `--${a}`).join(", ")} is an alias` : "";
+  const [first, ...rest] = `${spec.help}${aliases}`.split("\n");
+  const pad = head.length < FLAG_COLUMN ? head.padEnd(FLAG_COLUMN) : `${head}\n${" ".repeat(FLAG_COLUMN)}`;
+  return [`${pad}${first}`, ...rest.map((line) => `${" ".repeat(FLAG_COLUMN)}${line}`)].join("\n");
+}
+
+/** A command's help, generated from its table entry. */
+export function commandHelp(command: AnyCommand): string {
+  const groups = new Map<string, string[]>();
+  for (const [name, spec] of Object.entries(command.flags)) {
+    groups.set(spec.group, [...(groups.get(spec.group) ?? []), flagLine(name, spec)]);
+  }
+  groups.set("Help", [
+    ...(groups.get("Help") ?? []),
+    flagLine("help", { kind: "switch", group: "Help", help: "show this help; -h is short for it" }),
+  ]);
+  const sections = [...groups].map(([group, lines]) => `${group}:\n${lines.join("\n")}`);
+  const examples = command.examples.map((e) => `  ${e}`).join("\n");
+  return `Usage: sentinel ${command.name} ${command.usage}
+
+${command.description}
+
+${sections.join("\n\n")}
+
+Example${command.examples.length > 1 ? "s" : ""}:
+${examples}
+`;
+}
+
+/** The program's help: commands from the table, the built-in commands and exit statuses. */
+export function globalHelp(commands: readonly AnyCommand[]): string {
+  const rows = [
+    ...commands.map((c) => [`sentinel ${c.name} ${c.usage}`, c.summary]),
+    ["sentinel help [COMMAND]", "show the help of sentinel or of a command (also: COMMAND --help)"],
+    ["sentinel version", "print version, commit and build target (also: --version)"],
+    ["sentinel completion SHELL", "print a completion script for bash, zsh or fish"],
+  ];
+  const width = Math.max(...rows.map(([usage]) => (usage as string).length)) + 2;
+  const lines = rows.map(([usage, summary]) => `  ${(usage as string).padEnd(width)}${summary}`);
+  return `sentinel: list, export and audit Sentinel server sessions in DynamoDB
 
 Usage:
-  sentinel server-sessions [flags]     list or export sessions, newest first
-  sentinel server-session ID [flags]   show one session's details
-  sentinel --version                   print version, commit and build target
-  sentinel <command> --help            show a command's flags
+${lines.join("\n")}
 
 Example:
   sentinel server-sessions --table sentinel-sessions --since 30d --output csv > sessions.csv
 
-Exit status: 0 ok, 1 runtime failure, 2 usage error, 3 malformed items skipped, 130 interrupted.
+Exit status: 0 ok, 1 runtime failure, 2 usage error, 3 malformed items skipped,
+4 audit findings, 130 interrupted (143 on SIGTERM).
 `;
-
-export const LIST_HELP = `Usage: sentinel server-sessions [flags]
-
-List or export sessions matching every filter given, newest first (by created_at,
-ties by id). With no filter at all, lists the caller's own sessions (STS identity).
-
-Filters:
-  --status STATUS       active, revoked or expired
-  --user USER           exact user name
-  --profile PROFILE     exact profile name
-  --since WHEN          created at or after WHEN: a duration before now (7d, 24h, 1h30m, 1.5h)
-                        or a time (2026-01-20, 2026-01-20T10:30:00Z, 2026-01-20T12:30:00+02:00)
-  --until WHEN          created at or before WHEN (default: now)
-
-Output:
-  --limit N             the N newest matching sessions; 0 = all (default: ${DEFAULTS.limit})
-  --output FORMAT       human, json, ndjson or csv (default: human); --format is an alias
-  --no-formula-guard    do not prefix CSV cells starting with = + - @ TAB CR with '
-
-Connection:
-${CONNECTION_FLAGS}
-  --segments N          parallel scan segments, 1-64 (default: ${DEFAULTS.segments})
-
-Examples:
-  sentinel server-sessions --table sentinel-sessions --since 30d --output csv > sessions.csv
-  sentinel server-sessions --table sentinel-sessions --status active
-  sentinel server-sessions --table sentinel-sessions --user alice --since 2026-01-01 --until 2026-02-01 --limit 0
-`;
-
-export const SHOW_HELP = `Usage: sentinel server-session ID [flags]
-
-Show one session's details. ID is 16 lowercase hex characters.
-
-Flags:
-  --output FORMAT       human or json (default: human); --format is an alias
-${CONNECTION_FLAGS}
-
-Example:
-  sentinel server-session 0123456789abcdef --table sentinel-sessions --output json
-`;
+}

@@ -1,9 +1,13 @@
-import type { ConnectionOptions } from "../aws/dynamo-client.ts";
+import type { ConnectionOptions } from "../aws/connection.ts";
 import { SentinelError } from "../aws/errors.ts";
 import { writeDetailsJson } from "../output/details-json.ts";
 import { writeHumanDetails } from "../output/human.ts";
-import type { Deps } from "./commands.ts";
+import type { Command } from "./command.ts";
+import { oneOf } from "./command.ts";
+import { CONNECTION_FLAGS, connectionOptions } from "./connection-flags.ts";
+import type { Deps } from "./deps.ts";
 import { ExitCode } from "./exit-code.ts";
+import * as flag from "./flag-values.ts";
 import { say } from "./io.ts";
 
 export type ShowSessionOptions = {
@@ -39,3 +43,27 @@ export async function showSession(opts: ShowSessionOptions, deps: Deps): Promise
     close();
   }
 }
+
+export const serverSession: Command<ShowSessionOptions> = {
+  name: "server-session",
+  summary: "show one session's details",
+  usage: "ID [flags]",
+  description: "Show one session's details. ID is 16 hex characters (upper case is read as lower case).",
+  args: { min: 1, max: 1, missing: "server-session needs a session ID, e.g. sentinel server-session 0123456789abcdef" },
+  flags: {
+    output: oneOf("Output", "FORMAT", ["human", "json"], "human or json (default: human)", { aliases: ["format"] }),
+    ...CONNECTION_FLAGS,
+  },
+  examples: ["sentinel server-session 0123456789abcdef --table sentinel-sessions --output json"],
+  toOptions(parsed, io) {
+    const raw = parsed.flags;
+    return {
+      id: flag.sessionId(parsed.args[0] as string),
+      table: flag.tableName(raw.text("table"), io.env),
+      connection: connectionOptions(parsed),
+      output: flag.outputFormat(raw.text("output"), ["human", "json"]) as "human" | "json",
+      debug: parsed.has("debug"),
+    };
+  },
+  run: showSession,
+};

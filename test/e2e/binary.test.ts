@@ -148,9 +148,40 @@ describe("listing through the binary", () => {
 
   test("the limit note goes to stderr, stdout stays clean", async () => {
     const result = await runBinary(
-      ["server-sessions", "--table", big, "--until", "2099-01-01", "--output", "csv"],
+      ["server-sessions", "--table", big, "--until", "2099-01-01", "--output", "csv", "--limit", "100"],
       env(),
     );
+    expect(result.code).toBe(0);
+    expect(result.stdout.split("\n").length).toBe(102);
+    expect(result.stderr).toBe("note: showing the 100 newest of 3,000 matching sessions; --limit 0 shows all\n");
+  });
+
+  test("--quiet drops the note, not the rows", async () => {
+    const args = ["server-sessions", "--table", big, "--until", "2099-01-01", "--output", "csv", "--limit", "100"];
+    const result = await runBinary([...args, "--quiet"], env());
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toBe((await runBinary(args, env())).stdout);
+  });
+
+  test.each(["csv", "json", "ndjson"])("an export as %s is complete by default: no limit, no note", async (format) => {
+    const result = await runBinary(
+      ["server-sessions", "--table", big, "--until", "2099-01-01", "--output", format],
+      env(),
+    );
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe("");
+    const rows =
+      format === "csv"
+        ? result.stdout.split("\n").length - 2
+        : format === "json"
+          ? JSON.parse(result.stdout).sessions.length
+          : result.stdout.split("\n").length - 1;
+    expect(rows).toBe(3_000);
+  });
+
+  test("the human table shows the 100 newest by default and says so", async () => {
+    const result = await runBinary(["server-sessions", "--table", big, "--until", "2099-01-01"], env());
     expect(result.code).toBe(0);
     expect(result.stdout.split("\n").length).toBe(102);
     expect(result.stderr).toBe("note: showing the 100 newest of 3,000 matching sessions; --limit 0 shows all\n");
@@ -159,7 +190,7 @@ describe("listing through the binary", () => {
 
 describe("exit statuses and messages", () => {
   test.each([
-    [["server-sessions", "--bogus"], 'unknown option "--bogus": run sentinel server-sessions --help'],
+    [["server-sessions", "--bogus"], 'unknown flag "--bogus" for server-sessions: run sentinel server-sessions --help'],
     [
       ["server-sessions", "--table", "tbl", "--since", "yesterday"],
       'invalid --since "yesterday": use a duration like 7d, 24h, 1h30m or a time like 2026-01-20 or 2026-01-20T10:30:00Z',
@@ -188,7 +219,7 @@ describe("exit statuses and messages", () => {
     [["server-sessions", "--table"], "--table needs a value"],
     [
       ["server-session", "XYZ", "--table", "tbl"],
-      'invalid session ID "XYZ": an ID is 16 lowercase hex characters, e.g. 0123456789abcdef',
+      'invalid session ID "XYZ": an ID is 16 hex characters, e.g. 0123456789abcdef',
     ],
     [
       ["server-session", "0123456789abcdef", "--table", "tbl", "--output", "csv"],

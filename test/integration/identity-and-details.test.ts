@@ -130,14 +130,24 @@ Revoked reason:  offboarding
     );
   });
 
-  test.each(["0123", "0123456789ABCDEF", "0123456789abcdeg", "0123456789abcdef0"])(
+  test.each(["0123", "0123456789abcdeg", "0123456789abcdef0", "0123456789abcdeG"])(
     "invalid id %p is a usage error",
     async (id) => {
       const result = await runInProcess(["server-session", id, "--table", table], NOW);
       expect(result.code).toBe(2);
-      expect(result.stderr).toStartWith(`error: invalid session ID "${id}": an ID is 16 lowercase hex characters`);
+      expect(result.stderr).toBe(
+        `error: invalid session ID "${id}": an ID is 16 hex characters, e.g. 0123456789abcdef\n`,
+      );
     },
   );
+
+  test("an upper-case id is read as lower case", async () => {
+    const upper = await runInProcess(["server-session", "00000000000000B1", "--table", table, "--output", "json"], NOW);
+    const lower = await runInProcess(["server-session", "00000000000000b1", "--table", table, "--output", "json"], NOW);
+    expect(upper.code).toBe(0);
+    expect(JSON.parse(upper.stdout).id).toBe("00000000000000b1");
+    expect(upper.stdout).toBe(lower.stdout);
+  });
 
   test("a malformed item is exit 3 with a warning", async () => {
     const result = await runInProcess(["server-session", "00000000000000d1", "--table", table], NOW);
