@@ -1,7 +1,7 @@
 import { CAC, type Command } from "cac";
 import { UsageError } from "../aws/errors.ts";
 import { formatNano } from "../timefilter/instant.ts";
-import { parseWindow } from "../timefilter/parse-when.ts";
+import { describeWindowProblem, parseWindow } from "../timefilter/parse-when.ts";
 import { joinDashValues, rawFlagValues } from "./argv.ts";
 import type { Deps } from "./commands.ts";
 import { ExitCode } from "./exit-code.ts";
@@ -99,7 +99,7 @@ export async function runCli(args: string[], deps: Deps): Promise<ExitCode> {
   const since = raw.text("since");
   const until = raw.text("until");
   const parsed = parseWindow(since, until, io.now());
-  if ("problem" in parsed) throw windowError(parsed.problem, since, until);
+  if ("problem" in parsed) throw new UsageError(describeWindowProblem(parsed.problem, since, until));
   const limit = flag.wholeNumber("--limit", raw.text("limit"), flag.DEFAULTS.limit, 0, Number.MAX_SAFE_INTEGER);
   const output = flag.outputFormat(raw.text("output", ["format"]), ["human", "json", "ndjson", "csv"]);
   const segments = flag.wholeNumber("--segments", raw.text("segments"), flag.DEFAULTS.segments, 1, 64);
@@ -128,19 +128,4 @@ export async function runCli(args: string[], deps: Deps): Promise<ExitCode> {
     },
     deps,
   );
-}
-
-const WHEN_EXAMPLES = "use a duration like 7d, 24h, 1h30m or a time like 2026-01-20 or 2026-01-20T10:30:00Z";
-
-function windowError(
-  problem: { flag: "--since" | "--until"; value: string } | { flag: "window" },
-  since: string | undefined,
-  until: string | undefined,
-): UsageError {
-  if (problem.flag === "window") {
-    return new UsageError(
-      `--since ${JSON.stringify(since)} is after --until ${JSON.stringify(until ?? "now")}: the window must start before it ends, e.g. --since 30d --until 1d`,
-    );
-  }
-  return new UsageError(`invalid ${problem.flag} ${JSON.stringify(problem.value)}: ${WHEN_EXAMPLES}`);
 }
