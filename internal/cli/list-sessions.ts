@@ -7,7 +7,7 @@ import { CompactNewestFirst } from "../session/compact-rows.ts";
 import { NewestFirst } from "../session/newest-first.ts";
 import { SESSION_STATUSES, type Session, type SessionFilter } from "../session/session.ts";
 import { formatNano } from "../timefilter/instant.ts";
-import { parseWindow } from "../timefilter/parse-when.ts";
+import { describeWindowProblem, parseWindow } from "../timefilter/parse-when.ts";
 import { type Command, oneOf, toggle, value } from "./command.ts";
 import { CONNECTION_FLAGS, connectionOptions } from "./connection-flags.ts";
 import type { Deps } from "./deps.ts";
@@ -97,21 +97,6 @@ function preview(labels: string[]): string {
   return labels.length > MALFORMED_PREVIEW ? `${shown} …` : shown;
 }
 
-const WHEN_EXAMPLES = "use a duration like 7d, 24h, 1h30m or a time like 2026-01-20 or 2026-01-20T10:30:00Z";
-
-function windowError(
-  problem: { flag: "--since" | "--until"; value: string } | { flag: "window" },
-  since: string | undefined,
-  until: string | undefined,
-): UsageError {
-  if (problem.flag === "window") {
-    return new UsageError(
-      `--since ${JSON.stringify(since)} is after --until ${JSON.stringify(until ?? "now")}: the window must start before it ends, e.g. --since 30d --until 1d`,
-    );
-  }
-  return new UsageError(`invalid ${problem.flag} ${JSON.stringify(problem.value)}: ${WHEN_EXAMPLES}`);
-}
-
 export const serverSessions: Command<ListSessionsOptions> = {
   name: "server-sessions",
   summary: "list or export sessions, newest first",
@@ -155,7 +140,7 @@ ties by id). With no filter at all, lists the caller's own sessions (STS identit
     const since = raw.text("since");
     const until = raw.text("until");
     const window = parseWindow(since, until, io.now());
-    if ("problem" in window) throw windowError(window.problem, since, until);
+    if ("problem" in window) throw new UsageError(describeWindowProblem(window.problem, since, until));
     const output = flag.outputFormat(raw.text("output"), OUTPUT_FORMATS);
     // An export is complete unless asked otherwise; a terminal table shows a screenful.
     const defaultLimit = output === "human" ? flag.DEFAULTS.limit : 0;

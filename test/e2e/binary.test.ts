@@ -193,7 +193,7 @@ describe("exit statuses and messages", () => {
     [["server-sessions", "--bogus"], 'unknown flag "--bogus" for server-sessions: run sentinel server-sessions --help'],
     [
       ["server-sessions", "--table", "tbl", "--since", "yesterday"],
-      'invalid --since "yesterday": use a duration like 7d, 24h, 1h30m or a time like 2026-01-20 or 2026-01-20T10:30:00Z',
+      'invalid --since "yesterday": not a duration or a time, e.g. 7d, 1h30m, 2026-01-20 or 2026-01-20T10:30:00Z',
     ],
     [
       ["server-sessions", "--table", "tbl", "--since", "2026-02-02", "--until", "2026-02-01"],
