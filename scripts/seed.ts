@@ -18,18 +18,27 @@ if (values.endpoint === undefined) {
   process.exit(2);
 }
 const client = localClient(values.endpoint);
-if (values.create) await createSessionTable(client, values.table);
-const started = performance.now();
-const written = await putItems(
-  client,
-  values.table,
-  generateSessions({
-    count: Number(values.count),
-    days: Number(values.days),
-    now: values.now === undefined ? new Date() : new Date(values.now),
-  }),
-);
-console.error(
-  `seeded ${written} sessions into ${values.table} in ${((performance.now() - started) / 1000).toFixed(1)}s`,
-);
-client.destroy();
+try {
+  if (values.create) await createSessionTable(client, values.table);
+  const started = performance.now();
+  const written = await putItems(
+    client,
+    values.table,
+    generateSessions({
+      count: Number(values.count),
+      days: Number(values.days),
+      now: values.now === undefined ? new Date() : new Date(values.now),
+    }),
+  );
+  console.error(
+    `seeded ${written} sessions into ${values.table} in ${((performance.now() - started) / 1000).toFixed(1)}s`,
+  );
+} catch (error) {
+  // One line, as the program itself reports failures; the SDK's stack helps nobody here.
+  const e = error as Error;
+  const hint = e.name === "ResourceNotFoundException" ? `: table "${values.table}" does not exist; add --create` : "";
+  console.error(`error: seeding failed: ${e.name}: ${e.message.split("\n")[0]}${hint}`);
+  process.exitCode = 1;
+} finally {
+  client.destroy();
+}

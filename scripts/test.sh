@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Typecheck, lint, then every bun test suite (unit, integration against
-# DynamoDB Local, end-to-end through dist/sentinel); ends with one line
+# DynamoDB Local, end-to-end through dist/sentinel; passing tests are not listed); ends with one line
 # "N passed, N failed" summing all of them (typecheck and lint count as one check each).
 set -u
 cd "$(dirname "$0")/.."
@@ -22,7 +22,7 @@ fi
 
 echo "== bun test"
 log=$(mktemp)
-node_modules/.bin/bun test --timeout 60000 2>&1 | tee "$log"
+node_modules/.bin/bun test --only-failures --timeout 60000 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 tests_passed=$(grep -Eo '^ *[0-9]+ pass$' "$log" | tail -1 | grep -Eo '[0-9]+' || echo 0)
 tests_failed=$(grep -Eo '^ *[0-9]+ fail$' "$log" | tail -1 | grep -Eo '[0-9]+' || echo 0)
