@@ -19,8 +19,13 @@ export function awsDeps(io: IO, signal: AbortSignal, version: string): Deps {
       return {
         store: new DynamoSessionStore(dynamo, table, segments),
         region: dynamo.region,
+        endpoint: connection.endpointUrl ?? io.env.AWS_ENDPOINT_URL_DYNAMODB ?? io.env.AWS_ENDPOINT_URL ?? null,
         close: () => dynamo.client.destroy(),
       };
+    },
+    async callerIdentity(connection) {
+      const { callerIdentity } = await import("../../internal/identity/caller.ts");
+      return callerIdentity(connection, io.env, signal);
     },
     async callerUserName(connection) {
       const { callerUserName } = await import("../../internal/identity/caller.ts");

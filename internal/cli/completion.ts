@@ -1,4 +1,4 @@
-import type { AnyCommand, FlagSpec } from "./command.ts";
+import type { AnyCommand } from "./command.ts";
 
 export const SHELLS = ["bash", "zsh", "fish"] as const;
 export type Shell = (typeof SHELLS)[number];

@@ -1,4 +1,5 @@
-import type { ConnectionOptions } from "../aws/dynamo-client.ts";
+import type { ConnectionOptions } from "../aws/connection.ts";
+import type { CallerIdentity } from "../identity/caller.ts";
 import type { SessionStore } from "../session/store.ts";
 import type { IO } from "./io.ts";
 
@@ -10,7 +11,9 @@ export type Deps = {
     connection: ConnectionOptions,
     table: string,
     segments: number,
-  ): Promise<{ store: SessionStore; region: string; close(): void }>;
+  ): Promise<{ store: SessionStore; region: string; endpoint: string | null; close(): void }>;
+  /** The caller's ARN and account from STS. */
+  callerIdentity(connection: ConnectionOptions & { region: string }): Promise<CallerIdentity>;
   /** The caller's user name from STS (SPEC §4). */
   callerUserName(connection: ConnectionOptions & { region: string }): Promise<string>;
   /** Called after every page read, e.g. to collect garbage (see gc-pacer.ts). */

@@ -1,13 +1,25 @@
 import type { ConnectionOptions } from "../aws/connection.ts";
 import { UsageError } from "../aws/errors.ts";
-import { OUTPUT_FORMATS, type OutputFormat } from "../output/fields.ts";
+import { unwritableReason } from "../evidence/atomic-file.ts";
+import {
+  type CheckpointFilter,
+  type CheckpointState,
+  lockCheckpoint,
+  readCheckpoint,
+  writeCheckpoint,
+} from "../evidence/checkpoint.ts";
+import { HashingWriter } from "../evidence/hashing-writer.ts";
+import { writeManifest } from "../evidence/manifest.ts";
+import { userNameFromArn } from "../identity/arn.ts";
+import type { CallerIdentity } from "../identity/caller.ts";
+import { LIST_FIELDS, OUTPUT_FORMATS, type OutputFormat } from "../output/fields.ts";
 import { listingFormat } from "../output/listing-format.ts";
 import type { Text } from "../output/writer.ts";
 import { CompactNewestFirst } from "../session/compact-rows.ts";
 import { NewestFirst } from "../session/newest-first.ts";
 import { SESSION_STATUSES, type Session, type SessionFilter } from "../session/session.ts";
-import { formatNano } from "../timefilter/instant.ts";
-import { describeWindowProblem, parseWindow } from "../timefilter/parse-when.ts";
+import { addNanos, compareInstants, formatNano, instantFromDate } from "../timefilter/instant.ts";
+import { describeWindowProblem, parseDuration, parseWindow, type TimeWindow } from "../timefilter/parse-when.ts";
 import { type Command, oneOf, toggle, value } from "./command.ts";
 import { CONNECTION_FLAGS, connectionOptions } from "./connection-flags.ts";
 import type { Deps } from "./deps.ts";
@@ -29,24 +41,126 @@ export type ListSessionsOptions = {
   /** Drop `note:` lines. */
   quiet: boolean;
   debug: boolean;
+  /** --manifest FILE (SPEC §8.2). */
+  manifest?: string;
+  /** --checkpoint FILE (SPEC §8.3): the window comes from the file, `--until` or now minus `settleNanos`. */
+  checkpoint?: { path: string; settleNanos: number; sinceGiven: boolean; untilGiven: boolean };
+  /** argv after the program name, for the manifest. */
+  argv: readonly string[];
 };
 
 const MALFORMED_PREVIEW = 5;
+const DEFAULT_SETTLE_NANOS = 5 * 60e9;
+
+/** The window of a checkpointed run, or undefined when there is nothing settled to export yet. */
+function checkpointWindow(
+  opts: ListSessionsOptions,
+  state: CheckpointState | undefined,
+  now: Date,
+): TimeWindow | undefined {
+  const cp = opts.checkpoint as NonNullable<ListSessionsOptions["checkpoint"]>;
+  const until = cp.untilGiven ? opts.filter.window.until : addNanos(instantFromDate(now), -cp.settleNanos);
+  const since = state === undefined ? opts.filter.window.since : addNanos(state.windowEnd, 1);
+  if (since !== undefined && compareInstants(since, until) > 0) return undefined;
+  return since === undefined ? { until } : { since, until };
+}
+
+const filterRecord = (filter: SessionFilter): CheckpointFilter => ({
+  status: filter.status ?? null,
+  user: filter.user ?? null,
+  profile: filter.profile ?? null,
+});
+
+/** Names how a run's table or filter differs from the checkpoint's, or undefined when they agree. */
+function checkpointMismatch(state: CheckpointState, table: string, filter: CheckpointFilter): string | undefined {
+  if (state.table !== table) return `it is for table "${state.table}", not "${table}"`;
+  for (const name of ["status", "user", "profile"] as const) {
+    if (state.filter[name] !== filter[name]) {
+      const was = state.filter[name] === null ? `no --${name}` : `--${name} "${state.filter[name]}"`;
+      const now = filter[name] === null ? `no --${name}` : `--${name} "${filter[name]}"`;
+      return `it was taken with ${was}, this run has ${now}`;
+    }
+  }
+  return undefined;
+}
 
 /** `sentinel server-sessions`: list or export the matching sessions, newest first. */
 export async function listSessions(opts: ListSessionsOptions, deps: Deps): Promise<ExitCode> {
   const { io } = deps;
+  const startedAt = io.now();
   const debug = (line: string) => (opts.debug ? void say(io, `debug: ${line}`) : undefined);
   const note = (line: string) => (opts.quiet ? undefined : say(io, line));
+
+  let release: (() => void) | undefined;
+  let state: CheckpointState | undefined;
+  let window = opts.filter.window;
+  if (opts.checkpoint !== undefined) release = lockCheckpoint(opts.checkpoint.path);
+  try {
+    if (opts.checkpoint !== undefined) {
+      state = readCheckpoint(opts.checkpoint.path);
+      if (state !== undefined && opts.checkpoint.sinceGiven) {
+        throw new UsageError(
+          `--since cannot be combined with an existing --checkpoint "${opts.checkpoint.path}": the next window starts after ${formatNano(state.windowEnd)}; drop --since`,
+        );
+      }
+      const mismatch =
+        state === undefined ? undefined : checkpointMismatch(state, opts.table, filterRecord(opts.filter));
+      if (mismatch !== undefined) {
+        throw new UsageError(
+          `checkpoint "${opts.checkpoint.path}" does not fit this export: ${mismatch}; use the same table and filter, or another --checkpoint`,
+        );
+      }
+      const settled = checkpointWindow(opts, state, startedAt);
+      if (settled === undefined) {
+        await note(
+          `note: nothing settled to export yet: the window after ${formatNano(state?.windowEnd ?? window.until)} ends after now minus --settle; the checkpoint is unchanged`,
+        );
+        return ExitCode.Ok;
+      }
+      window = settled;
+    }
+    return await exportSessions({ ...opts, filter: { ...opts.filter, window } }, deps, {
+      startedAt,
+      note,
+      debug,
+      state,
+    });
+  } finally {
+    release?.();
+  }
+}
+
+async function exportSessions(
+  opts: ListSessionsOptions,
+  deps: Deps,
+  run: {
+    startedAt: Date;
+    note: (line: string) => Promise<void> | undefined;
+    debug: (line: string) => void;
+    state: CheckpointState | undefined;
+  },
+): Promise<ExitCode> {
+  const { io } = deps;
+  const { note, debug } = run;
   if (opts.debug) {
     const w = opts.filter.window;
     debug(`window ${w.since === undefined ? "-" : formatNano(w.since)} .. ${formatNano(w.until)}`);
   }
-  const { store, region, close } = await deps.openStore(opts.connection, opts.table, opts.segments);
+  const { store, region, endpoint, close } = await deps.openStore(opts.connection, opts.table, opts.segments);
   try {
     let filter = opts.filter;
+    let caller: CallerIdentity | null = null;
+    if (opts.manifest !== undefined) {
+      try {
+        caller = await deps.callerIdentity({ ...opts.connection, region });
+      } catch (error) {
+        if (deps.signal.aborted) throw error;
+        await say(io, `warning: the manifest records no caller: ${(error as Error).message}`);
+      }
+    }
     if (!opts.explicitFilter) {
-      const user = await deps.callerUserName({ ...opts.connection, region });
+      const user =
+        caller === null ? await deps.callerUserName({ ...opts.connection, region }) : userNameFromArn(caller.arn);
       await note(
         `note: no filter given; listing the sessions of user "${user}" (the caller); pass a filter to see others`,
       );
@@ -76,17 +190,51 @@ export async function listSessions(opts: ListSessionsOptions, deps: Deps): Promi
     debug(
       `read ${count(result.itemsRead)} items, matched ${count(result.matched)}, wrote ${count(keep.size)} in ${Math.round(performance.now() - startedMs)} ms`,
     );
-    await format.write(io.stdout, keep.sorted());
-    if (keep.size < result.matched) {
+    const stdout = opts.manifest === undefined ? io.stdout : new HashingWriter(io.stdout);
+    await format.write(stdout, keep.sorted());
+    const truncated = keep.size < result.matched;
+    if (truncated) {
       const of = result.complete ? count(result.matched) : `at least ${count(result.matched)}`;
       await note(`note: showing the ${count(keep.size)} newest of ${of} matching sessions; --limit 0 shows all`);
     }
-    if (result.malformed.length === 0) return ExitCode.Ok;
-    await say(
-      io,
-      `warning: skipped ${count(result.malformed.length)} malformed session item(s): ${preview(result.malformed)}`,
-    );
-    return ExitCode.Malformed;
+    let status: ExitCode = ExitCode.Ok;
+    if (result.malformed.length > 0) {
+      await say(
+        io,
+        `warning: skipped ${count(result.malformed.length)} malformed session item(s): ${preview(result.malformed)}`,
+      );
+      status = ExitCode.Malformed;
+    }
+    if (stdout instanceof HashingWriter) {
+      writeManifest(opts.manifest as string, {
+        version: deps.version,
+        command: opts.argv,
+        table: opts.table,
+        region,
+        endpoint,
+        caller,
+        filter: filterRecord(filter),
+        window: { since: filter.window.since, until: filter.window.until },
+        startedAt: run.startedAt,
+        finishedAt: io.now(),
+        itemsRead: result.itemsRead,
+        matched: result.matched,
+        rows: keep.size,
+        limit: opts.limit,
+        truncated,
+        malformed: result.malformed,
+        output: { format: opts.output, columns: [...LIST_FIELDS], bytes: stdout.bytes, sha256: stdout.digest() },
+        exitStatus: status,
+      });
+    }
+    if (opts.checkpoint !== undefined) {
+      writeCheckpoint(
+        opts.checkpoint.path,
+        { table: opts.table, filter: filterRecord(filter), windowEnd: filter.window.until },
+        io.now(),
+      );
+    }
+    return status;
   } finally {
     close();
   }
@@ -124,6 +272,23 @@ ties by id). With no filter at all, lists the caller's own sessions (STS identit
     }),
     "no-formula-guard": toggle("Output", "do not prefix CSV cells starting with = + - @ TAB CR with '"),
     quiet: toggle("Output", "no note: lines on stderr (warnings and errors stay)"),
+    manifest: value(
+      "Evidence",
+      "FILE",
+      "when the export finishes, write FILE: a JSON record of what was exported,\nwith the SHA-256 of stdout (written atomically)",
+      { complete: "file" },
+    ),
+    checkpoint: value(
+      "Evidence",
+      "FILE",
+      "incremental archive: start 1 ns after the previous run's end (recorded in FILE),\nend at --until or now minus --settle; FILE is updated only after a complete run",
+      { complete: "file" },
+    ),
+    settle: value(
+      "Evidence",
+      "DURATION",
+      "with --checkpoint: leave sessions created in the last DURATION\nto the next run (default: 5m)",
+    ),
     ...CONNECTION_FLAGS,
     segments: value("Connection", "N", `parallel scan segments, 1-64 (default: ${flag.DEFAULTS.segments})`),
   },
@@ -142,8 +307,36 @@ ties by id). With no filter at all, lists the caller's own sessions (STS identit
     const window = parseWindow(since, until, io.now());
     if ("problem" in window) throw new UsageError(describeWindowProblem(window.problem, since, until));
     const output = flag.outputFormat(raw.text("output"), OUTPUT_FORMATS);
+    const checkpoint = raw.text("checkpoint");
+    const settle = raw.text("settle");
+    const manifest = raw.text("manifest");
     // An export is complete unless asked otherwise; a terminal table shows a screenful.
-    const defaultLimit = output === "human" ? flag.DEFAULTS.limit : 0;
+    const defaultLimit = output === "human" && checkpoint === undefined ? flag.DEFAULTS.limit : 0;
+    const limit = flag.wholeNumber("--limit", raw.text("limit"), defaultLimit, 0, Number.MAX_SAFE_INTEGER);
+    if (checkpoint !== undefined && limit !== 0) {
+      throw new UsageError(`--checkpoint exports are complete: drop --limit ${limit} (or give --limit 0)`);
+    }
+    if (settle !== undefined && checkpoint === undefined) {
+      throw new UsageError("--settle applies only with --checkpoint: drop it, or add --checkpoint FILE");
+    }
+    const settleNanos = settle === undefined ? DEFAULT_SETTLE_NANOS : parseDuration(settle);
+    if (settleNanos === undefined || settleNanos < 0) {
+      throw new UsageError(
+        `invalid --settle ${JSON.stringify(settle)}: give a duration, e.g. 5m or 1h (0s to settle nothing)`,
+      );
+    }
+    for (const [name, path] of [
+      ["--manifest", manifest],
+      ["--checkpoint", checkpoint],
+    ] as const) {
+      if (path === undefined) continue;
+      if (path === "") throw new UsageError(`${name} needs a file name`);
+      const problem = unwritableReason(path);
+      if (problem !== undefined) throw new UsageError(`${name} ${JSON.stringify(path)} cannot be written: ${problem}`);
+    }
+    if (manifest !== undefined && manifest === checkpoint) {
+      throw new UsageError("--manifest and --checkpoint must be different files");
+    }
     return {
       table: flag.tableName(raw.text("table"), io.env),
       connection: connectionOptions(parsed),
@@ -153,13 +346,25 @@ ties by id). With no filter at all, lists the caller's own sessions (STS identit
         ...(user === undefined ? {} : { user }),
         ...(profile === undefined ? {} : { profile }),
       },
-      explicitFilter: [status, user, profile, since, until].some((given) => given !== undefined),
-      limit: flag.wholeNumber("--limit", raw.text("limit"), defaultLimit, 0, Number.MAX_SAFE_INTEGER),
+      explicitFilter: [status, user, profile, since, until, checkpoint].some((given) => given !== undefined),
+      limit,
       output,
       formulaGuard: !parsed.has("no-formula-guard"),
       segments: flag.wholeNumber("--segments", raw.text("segments"), flag.DEFAULTS.segments, 1, 64),
       quiet: parsed.has("quiet"),
       debug: parsed.has("debug"),
+      ...(manifest === undefined ? {} : { manifest }),
+      ...(checkpoint === undefined
+        ? {}
+        : {
+            checkpoint: {
+              path: checkpoint,
+              settleNanos,
+              sinceGiven: since !== undefined,
+              untilGiven: until !== undefined,
+            },
+          }),
+      argv: parsed.argv,
     };
   },
   run: listSessions,

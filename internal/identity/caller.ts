@@ -1,18 +1,51 @@
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { type ConnectionOptions, requestHandlerOptions } from "../aws/connection.ts";
-import { SentinelError } from "../aws/errors.ts";
+import { InterruptedError, SentinelError } from "../aws/errors.ts";
 import { toSentinelError } from "../aws/sdk-errors.ts";
 import { userNameFromArn } from "./arn.ts";
 
+/** Who is calling, from STS GetCallerIdentity. */
+export type CallerIdentity = { arn: string; account: string };
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EHOSTUNREACH"]);
+
+/** STS failures name STS and the settings that apply to it: its own endpoint, credentials, the network. */
+function stsError(error: unknown, endpoint: string, region: string): Error {
+  const e = error as Error & { code?: string; cause?: { code?: string } };
+  if (e?.name === "AbortError") return new InterruptedError("interrupted");
+  const code = e?.code ?? e?.cause?.code;
+  if (code !== undefined && NETWORK_CODES.has(code)) {
+    return new SentinelError(
+      `cannot reach STS at ${endpoint} (${code}) to find the caller: check AWS_ENDPOINT_URL_STS, the network and the region`,
+      { cause: error },
+    );
+  }
+  if (e?.name === "TimeoutError" || e?.name === "RequestTimeout") {
+    return new SentinelError(
+      `STS at ${endpoint} did not answer in time to find the caller: check AWS_ENDPOINT_URL_STS and the network, or raise --timeout`,
+      { cause: error },
+    );
+  }
+  const mapped = toSentinelError(error, { operation: "STS GetCallerIdentity", table: "", region, endpoint });
+  return mapped instanceof SentinelError && /credential/i.test(mapped.message)
+    ? mapped
+    : new SentinelError(
+        `STS GetCallerIdentity at ${endpoint} failed: ${e?.name ?? "Error"}: ${(e?.message ?? "").split("\n")[0]}`,
+        { cause: error },
+      );
+}
+
 /**
- * The caller's Sentinel user name from STS GetCallerIdentity (SPEC §4). STS
- * keeps its own endpoint (AWS_ENDPOINT_URL_STS); --endpoint-url is DynamoDB's.
+ * The caller's ARN and account from STS GetCallerIdentity. STS keeps its own
+ * endpoint (AWS_ENDPOINT_URL_STS); --endpoint-url is DynamoDB's.
  */
-export async function callerUserName(
+export async function callerIdentity(
   opts: ConnectionOptions & { region: string },
-  env: Readonly<Record<string, string | undefined>>,
+  env: Env,
   signal?: AbortSignal,
-): Promise<string> {
+): Promise<CallerIdentity> {
   const client = new STSClient({
     region: opts.region,
     ...(opts.awsProfile === undefined ? {} : { profile: opts.awsProfile }),
@@ -20,17 +53,26 @@ export async function callerUserName(
     retryMode: "standard",
     requestHandler: requestHandlerOptions(opts),
   });
-  let arn: string | undefined;
   try {
-    arn = (await client.send(new GetCallerIdentityCommand({}), { abortSignal: signal })).Arn;
+    const answer = await client.send(new GetCallerIdentityCommand({}), { abortSignal: signal });
+    if (answer.Arn === undefined) throw new SentinelError("STS GetCallerIdentity returned no ARN");
+    return { arn: answer.Arn, account: answer.Account ?? "" };
   } catch (error) {
+    if (error instanceof SentinelError) throw error;
     const endpoint = env.AWS_ENDPOINT_URL_STS ?? env.AWS_ENDPOINT_URL ?? `https://sts.${opts.region}.amazonaws.com`;
-    throw toSentinelError(error, { operation: "GetCallerIdentity", table: "", region: opts.region, endpoint });
+    throw stsError(error, endpoint, opts.region);
   } finally {
     client.destroy();
   }
-  if (arn === undefined)
-    throw new SentinelError("STS GetCallerIdentity returned no ARN: pass --user to choose whose sessions to list");
+}
+
+/** The caller's Sentinel user name (SPEC §4). */
+export async function callerUserName(
+  opts: ConnectionOptions & { region: string },
+  env: Env,
+  signal?: AbortSignal,
+): Promise<string> {
+  const { arn } = await callerIdentity(opts, env, signal);
   try {
     return userNameFromArn(arn);
   } catch (error) {

@@ -1,0 +1,48 @@
+import { randomBytes } from "node:crypto";
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+
+/**
+ * Replaces `path` with `text` so that a reader sees either the old content or
+ * the complete new one: a temporary file in the same folder (same file
+ * system, so the rename is atomic), flushed to disk, then renamed over it.
+ */
+export function writeFileAtomically(path: string, text: string): void {
+  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  const fd = openSync(temporary, "wx", 0o644);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } catch (error) {
+    closeSync(fd);
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+  closeSync(fd);
+  try {
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+}
+
+/** Why `path` cannot be written as a file, or undefined when it can (checked before the work starts). */
+export function unwritableReason(path: string): string | undefined {
+  const folder = dirname(path);
+  try {
+    if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) return "is a directory";
+    if (!statSync(folder).isDirectory()) return `${folder} is not a directory`;
+  } catch {
+    return `folder ${folder} does not exist`;
+  }
+  // Prove the folder takes a new file (what the atomic write needs): create and remove a probe.
+  const probe = join(folder, `.${basename(path)}.${process.pid}.probe`);
+  try {
+    closeSync(openSync(probe, "wx"));
+    rmSync(probe);
+  } catch (error) {
+    return `cannot create files in ${folder} (${(error as NodeJS.ErrnoException).code ?? "error"})`;
+  }
+  return undefined;
+}
