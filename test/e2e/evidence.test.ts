@@ -259,7 +259,8 @@ describe("--checkpoint: consecutive runs export each session exactly once", () =
     ]);
     expect(await runOnce(["--until", "2026-01-02"])).toBe("2026-01-02T23:59:59.999999999Z");
 
-    await putItems(testClient(), tiles, [at("2026-01-03T00:00:00Z", "000000000000000a") // exactly the third window end: run 3]);
+    // Exactly the third window end: run 3 takes it.
+    await putItems(testClient(), tiles, [at("2026-01-03T00:00:00Z", "000000000000000a")]);
     expect(await runOnce(["--until", "2026-01-03T00:00:00Z"])).toBe("2026-01-03T00:00:00Z");
 
     // Run 4 ends at now - 5m (the default --settle): a session 1 minute old is left for run 5.
