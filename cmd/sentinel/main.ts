@@ -1,13 +1,22 @@
 // The process edge: argv, real streams, env, signals and the exit status.
+import { readFileSync } from "node:fs";
+import { constants } from "node:os";
+import { InterruptedError, SentinelError } from "../../internal/aws/errors.ts";
 import { ExitCode } from "../../internal/cli/exit-code.ts";
 import { gcPacer } from "../../internal/cli/gc-pacer.ts";
-import type { IO } from "../../internal/cli/io.ts";
+import { type IO, interruptible } from "../../internal/cli/io.ts";
+import { erasingStatusLine } from "../../internal/cli/progress.ts";
 import { isClosedPipe, reportFailure } from "../../internal/cli/report-failure.ts";
 import { awsDeps } from "./deps.ts";
 
 declare const SENTINEL_VERSION: string | undefined;
 declare const SENTINEL_COMMIT: string | undefined;
 declare const SENTINEL_TARGET: string | undefined;
+
+/** How long a stop signal waits for the run to end by itself before exiting anyway. */
+const STOP_GRACE_MS = 2_000;
+/** Linux's O_CLOEXEC, as /proc/self/fdinfo shows it among the flags (octal). */
+const O_CLOEXEC = 0o2000000;
 
 /** "0.1.0 (3f2a9c1, linux-x64)": version, commit and target, embedded by scripts/build.ts. */
 function versionLine(): string {
@@ -19,7 +28,8 @@ function versionLine(): string {
 
 /**
  * A Writer that resolves once the chunk is handed to the OS: waiting for each
- * write (not just for "drain") keeps at most one chunk of output in memory.
+ * write (not just for "drain") keeps at most one chunk of output in memory,
+ * and means nothing is left to flush at exit.
  */
 function streamWriter(stream: NodeJS.WriteStream) {
   return {
@@ -31,47 +41,97 @@ function streamWriter(stream: NodeJS.WriteStream) {
   };
 }
 
-async function main(): Promise<number> {
-  const interrupt = new AbortController();
-  process.once("SIGINT", () => {
-    interrupt.abort();
-    // A second Ctrl-C, or a first one that the current request ignores, ends at once.
-    setTimeout(() => exitNow(ExitCode.Interrupted), 2_000).unref();
-    process.once("SIGINT", () => exitNow(ExitCode.Interrupted));
-  });
-  process.stdout.on("error", (error) => {
-    if (isClosedPipe(error)) exitNow(ExitCode.Ok);
-  });
-
-  const io: IO = {
-    stdout: streamWriter(process.stdout),
-    stderr: streamWriter(process.stderr),
-    stdoutIsTTY: process.stdout.isTTY === true,
-    stderrIsTTY: process.stderr.isTTY === true,
-    env: process.env,
-    now: () => new Date(),
-  };
-  const debug = process.argv.includes("--debug");
-  const deps = {
-    ...awsDeps(io, interrupt.signal, versionLine()),
-    afterPage: gcPacer(() => Bun.gc(true), undefined, 0.25),
-  };
-
+/**
+ * Whether stdout was closed when the program started (`sentinel … >&-`). Bun
+ * puts /dev/null in place of a closed standard descriptor, so the export would
+ * vanish without an error. It opens that /dev/null close-on-exec, which an
+ * inherited descriptor cannot be (exec closes those), so the flag tells the
+ * two apart. Linux shows it in /proc; elsewhere this answers false.
+ */
+function stdoutWasClosed(): boolean {
   try {
-    const { runCli } = await import("../../internal/cli/cli.ts");
-    return await runCli(process.argv.slice(2), deps);
-  } catch (error) {
-    return reportFailure(error, io, { debug, interrupted: interrupt.signal.aborted });
+    const flags = /^flags:\s*([0-7]+)$/m.exec(readFileSync("/proc/self/fdinfo/1", "utf8"))?.[1];
+    return flags !== undefined && (Number.parseInt(flags, 8) & O_CLOEXEC) !== 0;
+  } catch {
+    return false;
   }
 }
 
-function exitNow(code: number): never {
-  process.exit(code);
+type StopSignal = "SIGINT" | "SIGTERM";
+
+const interrupt = new AbortController();
+let stoppedBy: StopSignal | undefined;
+let interruptionSaid: Promise<unknown> | undefined;
+
+const io: IO = {
+  stdout: interruptible(streamWriter(process.stdout), interrupt.signal),
+  // Only a terminal shows a progress line, so only there is one to erase.
+  stderr: process.stderr.isTTY ? erasingStatusLine(streamWriter(process.stderr)) : streamWriter(process.stderr),
+  stdoutIsTTY: process.stdout.isTTY === true,
+  stderrIsTTY: process.stderr.isTTY === true,
+  env: process.env,
+  now: () => new Date(),
+};
+
+/** Says `error: interrupted` once, however many paths end the run. */
+function sayInterrupted(): Promise<unknown> {
+  const options = { debug: false, interrupted: true };
+  interruptionSaid ??= reportFailure(new InterruptedError("interrupted"), io, options).catch(() => undefined);
+  return interruptionSaid;
 }
 
-// If even stderr is gone there is nothing left to say.
-const code = await main().catch(() => ExitCode.Failure);
-// Let stdout drain before exiting so piped output is complete.
-process.exitCode = code;
-if (process.stdout.writableLength === 0) process.exit(code);
-process.stdout.once("drain", () => process.exit(code));
+/** 130 for SIGINT, 143 for SIGTERM: 128 plus the signal's number, as shells report it. */
+function stopStatus(signal: StopSignal): number {
+  return 128 + constants.signals[signal];
+}
+
+/**
+ * The first SIGINT or SIGTERM aborts the run, which then ends by itself with
+ * `error: interrupted`. A second one, or a run that has not ended within
+ * STOP_GRACE_MS (a request that ignores the abort), exits at once with the same
+ * message: without waiting for a write to stderr that cannot complete.
+ */
+function onStopSignal(signal: StopSignal): void {
+  if (stoppedBy !== undefined) exitInterrupted();
+  stoppedBy = signal;
+  interrupt.abort(new InterruptedError("interrupted"));
+  setTimeout(exitInterrupted, STOP_GRACE_MS).unref();
+}
+
+function exitInterrupted(): never {
+  void sayInterrupted();
+  process.exit(stopStatus(stoppedBy ?? "SIGINT"));
+}
+
+async function main(): Promise<number> {
+  process.on("SIGINT", () => onStopSignal("SIGINT"));
+  process.on("SIGTERM", () => onStopSignal("SIGTERM"));
+  process.stdout.on("error", (error) => {
+    if (isClosedPipe(error)) process.exit(ExitCode.Ok);
+  });
+  const debug = process.argv.includes("--debug");
+  try {
+    if (stdoutWasClosed()) {
+      throw new SentinelError("cannot write output: stdout is closed: redirect it to a file or a pipe");
+    }
+    const deps = {
+      ...awsDeps(io, interrupt.signal, versionLine()),
+      afterPage: gcPacer(() => Bun.gc(true), undefined, 0.25),
+    };
+    const { runCli } = await import("../../internal/cli/cli.ts");
+    const code = await runCli(process.argv.slice(2), deps);
+    // Stopped after the last write: still a stopped run, and it says so.
+    if (stoppedBy !== undefined) throw new InterruptedError("interrupted");
+    return code;
+  } catch (error) {
+    if (stoppedBy === undefined && !(error instanceof InterruptedError)) {
+      return reportFailure(error, io, { debug, interrupted: false });
+    }
+    await sayInterrupted();
+    return stopStatus(stoppedBy ?? "SIGINT");
+  }
+}
+
+// If even stderr is gone there is nothing left to say. Every write was
+// awaited, so nothing is left to flush.
+process.exit(await main().catch(() => ExitCode.Failure));

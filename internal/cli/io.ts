@@ -1,4 +1,6 @@
-import type { Writer } from "../output/writer.ts";
+import { InterruptedError } from "../aws/errors.ts";
+import { escapeUnsafe } from "../output/printable.ts";
+import type { Text, Writer } from "../output/writer.ts";
 
 /** The process edge a command sees; tests pass buffers, flags and a fixed clock. */
 export interface IO {
@@ -10,12 +12,38 @@ export interface IO {
   now(): Date;
 }
 
-/** Writes one `warning: …` / `note: …` style line to stderr. */
+/**
+ * Writes one `warning: …` / `note: …` style line to stderr. Stored, remote or
+ * user-supplied text in it cannot act on the terminal: control, format and
+ * separator characters are written as escapes (`\u001b`), a newline too, so
+ * the line stays one line.
+ */
 export async function say(io: IO, line: string): Promise<void> {
-  await io.stderr.write(`${line}\n`);
+  await io.stderr.write(`${escapeUnsafe(line)}\n`);
 }
 
 /** A thousands-separated count, e.g. 1,500. */
 export function count(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+
+/**
+ * A Writer that gives up at an interrupt: a write asked for after `signal` is
+ * aborted, or still waiting on a reader that does not read when it is, fails
+ * with InterruptedError. Writes are awaited chunk by chunk, so an export stops
+ * within one chunk of Ctrl-C, and a blocked stdout cannot hold the run.
+ */
+export function interruptible(out: Writer, signal: AbortSignal): Writer {
+  return {
+    write(chunk: Text): Promise<void> {
+      if (signal.aborted) return Promise.reject(new InterruptedError("interrupted"));
+      return new Promise<void>((resolve, reject) => {
+        const stop = () => reject(new InterruptedError("interrupted"));
+        signal.addEventListener("abort", stop, { once: true });
+        Promise.resolve(out.write(chunk))
+          .then(resolve, reject)
+          .finally(() => signal.removeEventListener("abort", stop));
+      });
+    },
+  };
 }

@@ -1,6 +1,9 @@
 import { expect, test } from "bun:test";
 import { bufferIO } from "../../test/support/buffer-io.ts";
-import { Progress } from "./progress.ts";
+import { InterruptedError } from "../aws/errors.ts";
+import { say } from "./io.ts";
+import { erasingStatusLine, Progress } from "./progress.ts";
+import { reportFailure } from "./report-failure.ts";
 
 const NOW = new Date("2026-01-20T12:00:00Z");
 const p = (itemsRead: number, matched: number, pages: number) => ({ itemsRead, matched, pages });
@@ -36,4 +39,48 @@ test.each([
   progress.update(p(100_000, 5, 20));
   progress.clear();
   expect(io.err()).toBe("");
+});
+
+test("Progress says 1 page, in the singular", () => {
+  let clock = 0;
+  const io = bufferIO(NOW, { stderrIsTTY: true });
+  const progress = new Progress(io, () => clock);
+  clock = 1_000;
+  progress.update(p(1_000, 10, 1));
+  expect(io.err()).toBe("\r\u001b[2K1,000 read, 10 matched, 1 page, 1,000/s, 1.0s");
+});
+
+test("erasingStatusLine() erases a progress line before the next message, and only then", async () => {
+  let clock = 0;
+  const io = bufferIO(NOW, { stderrIsTTY: true });
+  io.stderr = erasingStatusLine(io.stderr);
+  await say(io, "note: before any progress");
+  const progress = new Progress(io, () => clock);
+  clock = 2_000;
+  progress.update(p(40_000, 1_500, 8));
+  clock = 2_300;
+  progress.update(p(46_000, 1_700, 10));
+  // The run stops without progress.clear(), as an interrupted read does.
+  await reportFailure(new InterruptedError("interrupted"), io, { debug: false, interrupted: true });
+  expect(io.err()).toBe(
+    "note: before any progress\n" +
+      "\r\u001b[2K40,000 read, 1,500 matched, 8 pages, 20,000/s, 2.0s" +
+      "\r\u001b[2K46,000 read, 1,700 matched, 10 pages, 20,000/s, 2.3s" +
+      "\r\u001b[2Kerror: interrupted\n",
+  );
+});
+
+test("erasingStatusLine() adds nothing once progress.clear() erased the line", async () => {
+  let clock = 0;
+  const io = bufferIO(NOW, { stderrIsTTY: true });
+  io.stderr = erasingStatusLine(io.stderr);
+  const progress = new Progress(io, () => clock);
+  clock = 2_000;
+  progress.update(p(40_000, 1_500, 8));
+  progress.clear();
+  await say(io, "warning: skipped 1 malformed session item(s): x");
+  expect(io.err()).toBe(
+    "\r\u001b[2K40,000 read, 1,500 matched, 8 pages, 20,000/s, 2.0s\r\u001b[2K" +
+      "warning: skipped 1 malformed session item(s): x\n",
+  );
 });

@@ -1,8 +1,10 @@
+import type { Text, Writer } from "../output/writer.ts";
 import type { FindProgress } from "../session/store.ts";
 import { count, type IO } from "./io.ts";
 
 const REDRAW_EVERY_MS = 250;
 const SHOW_AFTER_MS = 1_000;
+const ERASE_LINE = "\r\u001b[2K";
 
 /**
  * A one-line progress display on a TTY stderr (never on a pipe): items read
@@ -30,14 +32,34 @@ export class Progress {
     if (elapsedMs < SHOW_AFTER_MS || nowMs - this.#lastDrawMs < REDRAW_EVERY_MS) return;
     this.#lastDrawMs = nowMs;
     const rate = Math.round(p.itemsRead / (elapsedMs / 1000));
-    const line = `${count(p.itemsRead)} read, ${count(p.matched)} matched, ${count(p.pages)} pages, ${count(rate)}/s, ${(elapsedMs / 1000).toFixed(1)}s`;
+    const pages = `${count(p.pages)} ${p.pages === 1 ? "page" : "pages"}`;
+    const line = `${count(p.itemsRead)} read, ${count(p.matched)} matched, ${pages}, ${count(rate)}/s, ${(elapsedMs / 1000).toFixed(1)}s`;
     this.#drawn = true;
-    void this.#io.stderr.write(`\r\u001b[2K${line}`);
+    void this.#io.stderr.write(`${ERASE_LINE}${line}`);
   }
 
   /** Erases the line before anything else is written. */
   clear(): void {
-    if (this.#drawn) void this.#io.stderr.write("\r\u001b[2K");
+    if (this.#drawn) void this.#io.stderr.write(ERASE_LINE);
     this.#drawn = false;
   }
+}
+
+/**
+ * Terminal stderr that erases a status line (text left without a final
+ * newline, as Progress draws it) before the next message, so a message, and
+ * above all `error: interrupted`, never lands at the end of a progress line,
+ * whichever path stopped the run.
+ */
+export function erasingStatusLine(stderr: Writer): Writer {
+  let statusShown = false;
+  return {
+    write(chunk: Text) {
+      const text = typeof chunk === "string" ? chunk : Buffer.from(chunk).toString();
+      if (text === "") return;
+      const erase = statusShown && !text.startsWith("\r");
+      statusShown = !(text.endsWith("\n") || text.endsWith(ERASE_LINE));
+      return stderr.write(erase ? `${ERASE_LINE}${text}` : text);
+    },
+  };
 }

@@ -1,4 +1,5 @@
 import { InterruptedError, SentinelError, UsageError } from "../aws/errors.ts";
+import { escapeUnsafe } from "../output/printable.ts";
 import { ExitCode } from "./exit-code.ts";
 import type { IO } from "./io.ts";
 
@@ -10,7 +11,9 @@ export function isClosedPipe(error: unknown): boolean {
 
 /**
  * Says what failed in one `error: …` line on stderr and returns the exit
- * status of SPEC §6. Stacks and SDK details only with --debug.
+ * status of SPEC §6. Stacks and SDK details only with --debug. Messages quote
+ * table items, endpoint answers and flag values: their control and format
+ * characters are written as escapes, so nothing in them reaches the terminal.
  */
 export async function reportFailure(
   error: unknown,
@@ -23,10 +26,15 @@ export async function reportFailure(
   }
   if (isClosedPipe(error)) return ExitCode.Ok;
   const message = error instanceof Error ? error.message : String(error);
-  await io.stderr.write(`error: ${message.replace(/\s*\n\s*/g, " ").trim()}\n`);
+  await io.stderr.write(`error: ${escapeUnsafe(message.replace(/\s*\n\s*/g, " ").trim())}\n`);
   if (options.debug) {
-    if (error instanceof SentinelError && error.debugDetail) await io.stderr.write(`debug: ${error.debugDetail}\n`);
-    if (error instanceof Error && error.stack) await io.stderr.write(`debug: ${error.stack}\n`);
+    if (error instanceof SentinelError && error.debugDetail) {
+      await io.stderr.write(`debug: ${escapeUnsafe(error.debugDetail)}\n`);
+    }
+    if (error instanceof Error && error.stack) {
+      const lines = error.stack.split("\n").map((line) => escapeUnsafe(line));
+      await io.stderr.write(`debug: ${lines.join("\n")}\n`);
+    }
   }
   return error instanceof UsageError ? ExitCode.Usage : ExitCode.Failure;
 }

@@ -1,6 +1,6 @@
 import type { Session } from "../session/session.ts";
 import { formatHuman, type Instant } from "../timefilter/instant.ts";
-import { printable, truncate } from "./printable.ts";
+import { displayWidth, escapeUnsafe, padToWidth, printable, truncate } from "./printable.ts";
 import type { RowFormat } from "./row-format.ts";
 import { ChunkedWriter, type Writer } from "./writer.ts";
 
@@ -29,10 +29,14 @@ export const humanFormat: RowFormat<string[]> = {
       await out.write("No sessions found.\n");
       return;
     }
-    const widths = COLUMNS.map((c, i) => Math.max(c.title.length, ...rows.map((r) => (r[i] as string).length)));
+    // A loop, not Math.max(...rows): spreading a million rows as arguments overflows the stack.
+    const widths = COLUMNS.map((c) => c.title.length);
+    for (const row of rows) {
+      for (let i = 0; i < row.length; i++) widths[i] = Math.max(widths[i] as number, displayWidth(row[i] as string));
+    }
     const line = (cells: string[]) =>
       `${cells
-        .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] as number)))
+        .map((cell, i) => (i === cells.length - 1 ? cell : padToWidth(cell, widths[i] as number)))
         .join("  ")
         .trimEnd()}\n`;
     const chunks = new ChunkedWriter(out);
@@ -42,10 +46,13 @@ export const humanFormat: RowFormat<string[]> = {
   },
 };
 
-/** Writes one session as `Label: value` lines, plus a revocation block when revoked. */
+/**
+ * Writes one session as `Label: value` lines, plus a revocation block when
+ * revoked. Values are shown whole, unsafe characters as escapes (`\u001b`).
+ */
 export async function writeHumanDetails(out: Writer, s: Session): Promise<void> {
   const at = (t: Instant | undefined) => (t === undefined ? "-" : `${formatHuman(t)} UTC`);
-  const text = (value: string) => (value === "" ? "-" : printable(value));
+  const text = (value: string) => (value === "" ? "-" : escapeUnsafe(value));
   const fields: [string, string][] = [
     ["ID", text(s.id)],
     ["User", text(s.user)],

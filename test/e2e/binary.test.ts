@@ -284,16 +284,21 @@ describe("exit statuses and messages", () => {
   });
 
   test("Ctrl-C (SIGINT) during a read is exit 130 without a stack trace", async () => {
-    // An endpoint that accepts connections and never answers.
+    // An endpoint that accepts connections, reads the request and never answers.
     const sockets: import("node:net").Socket[] = [];
-    const server: Server = createServer((socket) => void sockets.push(socket));
+    const { promise: firstRequest, resolve: requestSeen } = Promise.withResolvers<void>();
+    const server: Server = createServer((socket) => {
+      sockets.push(socket);
+      socket.once("data", () => requestSeen());
+    });
     await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
     const port = (server.address() as { port: number }).port;
     const proc = Bun.spawn(
       [BINARY, "server-sessions", "--table", table, "--since", "1d", "--endpoint-url", `http://127.0.0.1:${port}`],
       { env: env(), stdout: "pipe", stderr: "pipe" },
     );
-    await Bun.sleep(700);
+    // The request is out, so the read is under way: Ctrl-C now.
+    await firstRequest;
     proc.kill("SIGINT");
     const code = await proc.exited;
     const stderr = await new Response(proc.stderr).text();
