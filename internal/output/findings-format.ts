@@ -88,6 +88,7 @@ const HUMAN_COLUMNS: Column[] = [
   { title: "EVENT TIME", max: 20, cell: (r) => r.event_time },
   { title: "CATEGORY", max: 9, cell: (r) => r.category },
   { title: "ROLE", max: 40, cell: (r) => r.role_arn },
+  { title: "SESSION NAME", max: 24, cell: (r) => r.role_session_name || "-" },
   { title: "SOURCE IDENTITY", max: 36, cell: (r) => r.source_identity || "-" },
   { title: "SESSION", max: 16, cell: (r) => r.session_id || "-" },
   { title: "CALLER", max: 40, cell: (r) => r.caller_arn || r.caller_type || "-" },
