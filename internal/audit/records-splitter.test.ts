@@ -24,6 +24,6 @@ test("RecordsSplitter() finds no records in an object without Records (a digest 
   expect(split('{"awsAccountId":"1","logFiles":[{"a":1}]}', 5)).toEqual([]);
 });
 
-test.each([["[1,2]"], [""], ['{"Records":[{"a":1}']], ['{"a":1} x']])("RecordsSplitter() refuses %p", (text) => {
+test.each([["[1,2]"], [""], ['{"Records":[{"a":1}'], ['{"a":1} x']])("RecordsSplitter() refuses %p", (text) => {
   expect(() => split(text, 4)).toThrow(NotRecordsJson);
 });
