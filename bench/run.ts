@@ -13,6 +13,7 @@ import { join, resolve } from "node:path";
 import { startDynamoDBLocal } from "../scripts/dynamodb-local.ts";
 import { generateSessions, userName } from "../scripts/generate-sessions.ts";
 import { createSessionTable, localClient, putItems } from "../scripts/session-table.ts";
+import { auditBenchmark } from "./audit.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
 const RESULTS = join(ROOT, "bench", "results");
@@ -385,6 +386,7 @@ try {
     "- Peak RSS includes the Bun runtime and the AWS SDK (about 60 MB before the first request).",
     "",
   );
+  if (process.env.BENCH_AUDIT !== "0") markdown.push(...(await auditBenchmark(dynamo.endpoint, env)));
   const text = `${markdown.join("\n")}\n`;
   process.stdout.write(text);
   if (process.env.BENCH_WRITE_DOCS !== "0") writeFileSync(join(ROOT, "docs", "benchmarks.md"), text);

@@ -1,3 +1,4 @@
+import { CloudTrailApiSource } from "../../internal/audit/cloudtrail-api.ts";
 import type { Deps } from "../../internal/cli/deps.ts";
 import type { IO } from "../../internal/cli/io.ts";
 
@@ -26,6 +27,22 @@ export function awsDeps(io: IO, signal: AbortSignal, version: string): Deps {
     async callerIdentity(connection) {
       const { callerIdentity } = await import("../../internal/identity/caller.ts");
       return callerIdentity(connection, io.env, signal);
+    },
+    async openSessionLookup(connection, table) {
+      const { connectDynamo } = await import("../../internal/aws/dynamo-client.ts");
+      const { DynamoSessionStore } = await import("../../internal/session/dynamo-store.ts");
+      const { DynamoSessionLookup } = await import("../../internal/session/dynamo-lookup.ts");
+      const dynamo = await connectDynamo(connection, io.env);
+      return {
+        lookup: new DynamoSessionLookup(dynamo, table),
+        store: new DynamoSessionStore(dynamo, table, 8),
+        region: dynamo.region,
+        close: () => dynamo.client.destroy(),
+      };
+    },
+    openCloudTrail(connection, regions, onDebug) {
+      // The SDK client itself is imported only when the first page is asked for.
+      return new CloudTrailApiSource(connection, regions, io.env, onDebug);
     },
     async callerUserName(connection) {
       const { callerUserName } = await import("../../internal/identity/caller.ts");

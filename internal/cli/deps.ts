@@ -1,3 +1,5 @@
+import type { IdLookup } from "../audit/session-directory.ts";
+import type { EventSource } from "../audit/source.ts";
 import type { ConnectionOptions } from "../aws/connection.ts";
 import type { CallerIdentity } from "../identity/caller.ts";
 import type { SessionStore } from "../session/store.ts";
@@ -14,11 +16,22 @@ export type Deps = {
   ): Promise<{ store: SessionStore; region: string; endpoint: string | null; close(): void }>;
   /** The caller's ARN and account from STS. */
   callerIdentity(connection: ConnectionOptions & { region: string }): Promise<CallerIdentity>;
+  /** The table as the audit reads it: sessions by id (BatchGetItem) and the store for windows. */
+  openSessionLookup(
+    connection: ConnectionOptions,
+    table: string,
+  ): Promise<{ lookup: IdLookup; store: SessionStore; region: string; close(): void }>;
+  /** AssumeRole records from the CloudTrail LookupEvents API in each region. */
+  openCloudTrail(
+    connection: ConnectionOptions,
+    regions: readonly string[],
+    onDebug?: (line: string) => void,
+  ): EventSource;
   /** The caller's user name from STS (SPEC §4). */
   callerUserName(connection: ConnectionOptions & { region: string }): Promise<string>;
   /** Called after every page read, e.g. to collect garbage (see gc-pacer.ts). */
   afterPage?: () => void;
-  /** Aborted on SIGINT. */
+  /** Aborted on SIGINT or SIGTERM. */
   signal: AbortSignal;
   version: string;
 };

@@ -1,0 +1,227 @@
+import type { ConnectionOptions } from "../aws/connection.ts";
+import { requestHandlerOptions } from "../aws/connection.ts";
+import { InterruptedError, SentinelError } from "../aws/errors.ts";
+import type { Instant } from "../timefilter/instant.ts";
+import type { TimeWindow } from "../timefilter/parse-when.ts";
+import { type ReadRecord, readRecordText } from "./event.ts";
+import { RequestPacer } from "./pacer.ts";
+import type { EventSource } from "./source.ts";
+
+/** LookupEvents returns at most 50 events a page. */
+const PAGE_SIZE = 50;
+/** The service's limit: 2 LookupEvents requests per second per account and region. */
+const REQUESTS_PER_SECOND = 2;
+const PACING_MARGIN_MS = 100;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** The lower millisecond of an instant (a request's StartTime). */
+const floorDate = (t: Instant) => new Date(t.sec * 1000 + Math.floor(t.nanos / 1e6));
+/** The upper millisecond of an instant (a request's EndTime), so the window's end is inside. */
+const ceilDate = (t: Instant) => new Date(t.sec * 1000 + Math.ceil(t.nanos / 1e6));
+
+/**
+ * AssumeRole records from the CloudTrail LookupEvents API in each region,
+ * paced to the service's rate. The SDK retries throttling; every attempt,
+ * retries included, waits for the region's pacer.
+ */
+export class CloudTrailApiSource implements EventSource {
+  readonly label: string;
+  readonly #connection: ConnectionOptions;
+  readonly #regions: readonly string[];
+  readonly #env: Env;
+  readonly #onDebug: ((line: string) => void) | undefined;
+
+  constructor(connection: ConnectionOptions, regions: readonly string[], env: Env, onDebug?: (line: string) => void) {
+    this.#connection = connection;
+    this.#regions = regions;
+    this.#env = env;
+    this.#onDebug = onDebug;
+    this.label = `CloudTrail LookupEvents in ${regions.join(", ")}`;
+  }
+
+  async *read(window: TimeWindow, signal?: AbortSignal): AsyncIterable<ReadRecord> {
+    if (window.since === undefined) throw new Error("a CloudTrail lookup needs a window start");
+    const start = floorDate(window.since);
+    const end = ceilDate(window.until);
+    // Regions are read at once, each at its own pace; their pages meet in one queue.
+    const queue = new PageQueue<ReadRecord[]>();
+    const stop = new AbortController();
+    signal?.addEventListener("abort", () => stop.abort(signal.reason), { once: true });
+    let running = this.#regions.length;
+    for (const region of this.#regions) {
+      this.#readRegion(region, start, end, queue, stop.signal)
+        .then(() => {
+          if (--running === 0) queue.close();
+        })
+        .catch((error) => {
+          stop.abort();
+          queue.fail(error);
+        });
+    }
+    try {
+      for (;;) {
+        const page = await queue.next();
+        if (page === undefined) return;
+        yield* page;
+      }
+    } finally {
+      stop.abort();
+    }
+  }
+
+  async #readRegion(
+    region: string,
+    start: Date,
+    end: Date,
+    queue: PageQueue<ReadRecord[]>,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const { CloudTrailClient, LookupEventsCommand } = await import("@aws-sdk/client-cloudtrail");
+    const opts = this.#connection;
+    const client = new CloudTrailClient({
+      region,
+      ...(opts.awsProfile === undefined ? {} : { profile: opts.awsProfile }),
+      maxAttempts: opts.maxAttempts,
+      retryMode: "standard",
+      requestHandler: requestHandlerOptions(opts),
+    });
+    const pacer = new RequestPacer(REQUESTS_PER_SECOND, 1000, PACING_MARGIN_MS);
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        await pacer.take(signal);
+        return next(args);
+      },
+      { step: "deserialize", name: "sentinelLookupPacer", priority: "low" },
+    );
+    const endpoint =
+      this.#env.AWS_ENDPOINT_URL_CLOUDTRAIL ??
+      this.#env.AWS_ENDPOINT_URL ??
+      `https://cloudtrail.${region}.amazonaws.com`;
+    try {
+      let token: string | undefined;
+      let pages = 0;
+      do {
+        const started = performance.now();
+        const output = await client
+          .send(
+            new LookupEventsCommand({
+              LookupAttributes: [{ AttributeKey: "EventName", AttributeValue: "AssumeRole" }],
+              StartTime: start,
+              EndTime: end,
+              MaxResults: PAGE_SIZE,
+              ...(token === undefined ? {} : { NextToken: token }),
+            }),
+            { abortSignal: signal },
+          )
+          .catch((error: unknown) => {
+            throw cloudTrailError(error, region, endpoint);
+          });
+        pages++;
+        this.#onDebug?.(
+          `LookupEvents ${region} page ${pages}: ${output.Events?.length ?? 0} events, request id ${output.$metadata.requestId ?? "-"}, attempts ${output.$metadata.attempts ?? 1}, ${Math.round(performance.now() - started)} ms`,
+        );
+        queue.push(
+          (output.Events ?? []).map((e) =>
+            e.CloudTrailEvent === undefined
+              ? { kind: "malformed", label: e.EventId ?? `${region} page ${pages}` }
+              : readRecordText(e.CloudTrailEvent, e.EventId ?? `${region} page ${pages}`),
+          ),
+        );
+        token = output.NextToken;
+      } while (token !== undefined && token !== "");
+    } finally {
+      client.destroy();
+    }
+  }
+}
+
+/** Pages handed from the region readers to the one consumer. */
+class PageQueue<T> {
+  readonly #items: T[] = [];
+  #closed = false;
+  #error: unknown;
+  #wake: (() => void) | undefined;
+
+  push(item: T): void {
+    this.#items.push(item);
+    this.#wake?.();
+  }
+  close(): void {
+    this.#closed = true;
+    this.#wake?.();
+  }
+  fail(error: unknown): void {
+    if (this.#error === undefined) this.#error = error;
+    this.#wake?.();
+  }
+  async next(): Promise<T | undefined> {
+    for (;;) {
+      if (this.#error !== undefined) throw this.#error;
+      const item = this.#items.shift();
+      if (item !== undefined) return item;
+      if (this.#closed) return undefined;
+      await new Promise<void>((resolve) => {
+        this.#wake = resolve;
+      });
+      this.#wake = undefined;
+    }
+  }
+}
+
+type SdkError = Error & {
+  code?: string;
+  $metadata?: { requestId?: string; httpStatusCode?: number; attempts?: number };
+};
+
+/** One actionable line for a failed LookupEvents call (SPEC §6). */
+function cloudTrailError(error: unknown, region: string, endpoint: string): Error {
+  if (error instanceof SentinelError || error instanceof InterruptedError) return error;
+  const e = (error instanceof Error ? error : new Error(String(error))) as SdkError;
+  if (e.name === "AbortError") return new InterruptedError("interrupted");
+  const message = (e.message ?? "").split("\n", 1)[0]?.trim() ?? "";
+  const attempts = e.$metadata?.attempts;
+  const debugDetail = [
+    `LookupEvents failed: ${e.name}: ${message}`,
+    e.$metadata?.requestId ? `request id ${e.$metadata.requestId}` : "",
+    attempts ? `attempts ${attempts}` : "",
+  ]
+    .filter(Boolean)
+    .join("; ");
+  const make = (text: string) => new SentinelError(text, { cause: error, debugDetail });
+  const code = e.code ?? (e as { cause?: { code?: string } }).cause?.code;
+  if (e.name === "AccessDeniedException" || e.name === "AccessDenied") {
+    return make(
+      `access denied for cloudtrail:LookupEvents in ${region}: ${message}; grant it (docs/guide/install.md) or read log files with --cloudtrail-logs`,
+    );
+  }
+  if (e.name === "CredentialsProviderError" || /credential/i.test(e.name)) {
+    return make(
+      `no AWS credentials found: ${message}; set AWS_PROFILE, pass --aws-profile, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY`,
+    );
+  }
+  if (
+    e.name === "UnrecognizedClientException" ||
+    e.name === "InvalidSignatureException" ||
+    e.name === "ExpiredTokenException"
+  ) {
+    return make(`AWS rejected the credentials (${e.name}): refresh them or pick another with --aws-profile`);
+  }
+  if (e.name === "ThrottlingException") {
+    return make(
+      `CloudTrail kept throttling LookupEvents in ${region}${attempts ? ` after ${attempts} attempts` : ""}: run the audit again later, or read log files with --cloudtrail-logs`,
+    );
+  }
+  if (e.name === "TimeoutError" || code === "ETIMEDOUT") {
+    return make(`LookupEvents in ${region} timed out at ${endpoint}: check the network, or raise --timeout`);
+  }
+  if (code !== undefined && /^E[A-Z]+$/.test(code)) {
+    return make(
+      `cannot reach CloudTrail at ${endpoint} (${code}): check AWS_ENDPOINT_URL_CLOUDTRAIL, --trail-region and the network`,
+    );
+  }
+  const status = e.$metadata?.httpStatusCode;
+  return make(
+    `LookupEvents in ${region} failed${attempts && attempts > 1 ? ` after ${attempts} attempts` : ""}: ${e.name}${status ? ` (HTTP ${status})` : ""}: ${message || "no message"}`,
+  );
+}

@@ -1,0 +1,228 @@
+import { type AuditedEvent, runAudit } from "../audit/audit.ts";
+import { LogFilesSource } from "../audit/log-files.ts";
+import { parseRole, type RoleScope } from "../audit/role-scope.ts";
+import { ExportSessionDirectory, type SessionDirectory, TableSessionDirectory } from "../audit/session-directory.ts";
+import { readSessionsExport } from "../audit/sessions-file.ts";
+import type { EventSource } from "../audit/source.ts";
+import type { ConnectionOptions } from "../aws/connection.ts";
+import { UsageError } from "../aws/errors.ts";
+import { FINDINGS_FORMATS, type FindingRow, type FindingsFormat, writeFindings } from "../output/findings-format.ts";
+import { printable } from "../output/printable.ts";
+import { formatNano } from "../timefilter/instant.ts";
+import { describeWindowProblem, parseWindow, type TimeWindow } from "../timefilter/parse-when.ts";
+import { type Command, oneOf, toggle, value } from "./command.ts";
+import { CONNECTION_FLAGS, connectionOptions } from "./connection-flags.ts";
+import type { Deps } from "./deps.ts";
+import { ExitCode } from "./exit-code.ts";
+import * as flag from "./flag-values.ts";
+import { count, say } from "./io.ts";
+
+export type AuditUntrackedOptions = {
+  table: string;
+  connection: ConnectionOptions;
+  window: TimeWindow;
+  roles: RoleScope;
+  /** Regions whose LookupEvents are read; empty = the region in use plus us-east-1. */
+  trailRegions: string[];
+  cloudtrailLogs?: string;
+  sessionsFrom?: string;
+  allEvents: boolean;
+  output: FindingsFormat;
+  formulaGuard: boolean;
+  debug: boolean;
+};
+
+const MALFORMED_PREVIEW = 5;
+/** Calls to the global STS endpoint are recorded in us-east-1. */
+const GLOBAL_STS_REGION = "us-east-1";
+
+function preview(labels: readonly string[]): string {
+  const shown = labels
+    .slice(0, MALFORMED_PREVIEW)
+    .map((l) => printable(l))
+    .join(", ");
+  return labels.length > MALFORMED_PREVIEW ? `${shown} …` : shown;
+}
+
+function toRow({ event, verdict }: AuditedEvent): FindingRow {
+  return {
+    event_id: event.eventId,
+    event_time: formatNano(event.eventTime),
+    category: verdict.category,
+    role_arn: event.roleArn,
+    role_session_name: event.roleSessionName,
+    source_identity: event.sourceIdentity,
+    session_id: verdict.sessionId,
+    session_user: verdict.sessionUser,
+    caller_arn: event.callerArn,
+    caller_type: event.callerType,
+    source_ip: event.sourceIp,
+    user_agent: event.userAgent,
+    region: event.region,
+    reason: verdict.reason,
+  };
+}
+
+/** `sentinel audit untracked-sessions`: every AssumeRole of the window, matched to Sentinel sessions (SPEC §9). */
+export async function auditUntracked(opts: AuditUntrackedOptions, deps: Deps): Promise<ExitCode> {
+  const { io } = deps;
+  const debug = (line: string) => (opts.debug ? void say(io, `debug: ${printable(line)}`) : undefined);
+  const logs = opts.cloudtrailLogs === undefined ? undefined : new LogFilesSource(opts.cloudtrailLogs);
+  await logs?.check();
+  // An export file is read before any AWS call, so a wrong file fails fast.
+  const exported = opts.sessionsFrom === undefined ? undefined : await readSessionsExport(opts.sessionsFrom);
+  const needsTable = exported === undefined;
+  const needsRegion = logs === undefined && opts.trailRegions.length === 0;
+  const table = needsTable || needsRegion ? await deps.openSessionLookup(opts.connection, opts.table) : undefined;
+  try {
+    let directory: SessionDirectory;
+    if (exported !== undefined && opts.sessionsFrom !== undefined) {
+      directory = new ExportSessionDirectory(opts.sessionsFrom, exported);
+    } else if (table !== undefined) {
+      directory = new TableSessionDirectory(opts.table, table.lookup, table.store, opts.window, deps.signal);
+    } else {
+      throw new Error("no session directory");
+    }
+    let source: EventSource;
+    if (logs !== undefined) source = logs;
+    else {
+      const regions =
+        opts.trailRegions.length > 0
+          ? [...new Set(opts.trailRegions)]
+          : [...new Set([table?.region ?? GLOBAL_STS_REGION, GLOBAL_STS_REGION])];
+      source = deps.openCloudTrail(opts.connection, regions, debug);
+    }
+    debug(`events from ${source.label}; sessions from ${directory.where}`);
+    const result = await runAudit(source, directory, {
+      window: opts.window,
+      roles: opts.roles,
+      allEvents: opts.allEvents,
+      signal: deps.signal,
+    });
+    const since = opts.window.since;
+    await writeFindings(
+      io.stdout,
+      {
+        window: { since: since === undefined ? "" : formatNano(since), until: formatNano(opts.window.until) },
+        summary: result.summary,
+        rows: result.rows.map(toRow),
+        allEvents: opts.allEvents,
+      },
+      opts.output,
+      opts.formulaGuard,
+    );
+    let malformed = false;
+    if (result.malformedEvents.length > 0) {
+      malformed = true;
+      await say(
+        io,
+        `warning: skipped ${count(result.malformedEvents.length)} malformed CloudTrail event(s): ${preview(result.malformedEvents)}`,
+      );
+    }
+    if (result.malformedSessions.length > 0) {
+      malformed = true;
+      await say(
+        io,
+        `warning: skipped ${count(result.malformedSessions.length)} malformed session item(s): ${preview(result.malformedSessions)}`,
+      );
+    }
+    if (result.findings > 0) return ExitCode.Findings;
+    return malformed ? ExitCode.Malformed : ExitCode.Ok;
+  } finally {
+    table?.close();
+  }
+}
+
+export const auditUntrackedSessions: Command<AuditUntrackedOptions> = {
+  name: "audit untracked-sessions",
+  summary: "match CloudTrail AssumeRole events to Sentinel sessions; exit 4 on findings",
+  usage: "--since WHEN [flags]",
+  description: `Reads the AssumeRole events of the window from CloudTrail (the LookupEvents API, or the
+trail's log files with --cloudtrail-logs) and matches each to a Sentinel session by its
+SentinelSessionID tag or its source identity. Findings (untracked, orphaned, mismatch) are
+listed newest first; the exit status is 4 when there is at least one.`,
+  args: { min: 0, max: 0 },
+  flags: {
+    since: value(
+      "Events",
+      "WHEN",
+      "required: events at or after WHEN, a duration before now (7d, 24h) or a time\n(2026-01-20, 2026-01-20T10:30:00Z)",
+    ),
+    until: value("Events", "WHEN", "events at or before WHEN; a date means its end (default: now)"),
+    role: value("Events", "ARN", "only this role (repeatable); a trailing * matches a prefix", { repeatable: true }),
+    "trail-region": value(
+      "Events",
+      "REGION",
+      "read LookupEvents in REGION (repeatable; default: the region in use and us-east-1)",
+      { repeatable: true },
+    ),
+    "cloudtrail-logs": value(
+      "Events",
+      "DIR",
+      "read the trail's *.json.gz / *.json log files below DIR instead of the API",
+      {
+        complete: "directory",
+      },
+    ),
+    "sessions-from": value(
+      "Sessions",
+      "FILE",
+      "match against an earlier export (NDJSON or JSON of server-sessions) instead of the table",
+      { complete: "file" },
+    ),
+    "all-events": toggle("Output", "list every event with its category, not only findings"),
+    output: oneOf("Output", "FORMAT", FINDINGS_FORMATS, "human, json, ndjson or csv (default: human)", {
+      aliases: ["format"],
+    }),
+    "no-formula-guard": toggle("Output", "do not prefix CSV cells starting with = + - @ TAB CR with '"),
+    ...CONNECTION_FLAGS,
+  },
+  examples: [
+    "sentinel audit untracked-sessions --table sentinel-sessions --since 7d",
+    "sentinel audit untracked-sessions --table sentinel-sessions --since 7d --role 'arn:aws:iam::123456789012:role/prod-*' --output json > audit.json",
+    "sentinel audit untracked-sessions --table sentinel-sessions --since 2026-01-01 --until 2026-01-31 --cloudtrail-logs ./trail --sessions-from archive.ndjson",
+  ],
+  toOptions(parsed, io) {
+    const raw = parsed.flags;
+    const since = raw.text("since");
+    const until = raw.text("until");
+    if (since === undefined) {
+      throw new UsageError("--since is required for audit untracked-sessions: e.g. --since 7d or --since 2026-01-20");
+    }
+    const window = parseWindow(since, until, io.now());
+    if ("problem" in window) throw new UsageError(describeWindowProblem(window.problem, since, until));
+    const roles = raw.all("role").map((text) => {
+      const role = parseRole(text);
+      if (role === undefined) {
+        throw new UsageError(
+          `invalid --role ${JSON.stringify(text)}: give a role ARN, e.g. arn:aws:iam::123456789012:role/prod-admin, or a prefix ending in *`,
+        );
+      }
+      return role;
+    });
+    const trailRegions = raw.all("trail-region").map((r) => flag.region(r) as string);
+    const cloudtrailLogs = raw.text("cloudtrail-logs");
+    const sessionsFrom = raw.text("sessions-from");
+    if (cloudtrailLogs === "")
+      throw new UsageError("--cloudtrail-logs needs a directory, e.g. --cloudtrail-logs ./trail");
+    if (sessionsFrom === "") throw new UsageError("--sessions-from needs a file, e.g. --sessions-from archive.ndjson");
+    return {
+      // The table is not read with --sessions-from, unless a region must be found.
+      table:
+        sessionsFrom !== undefined && raw.text("table") === undefined && io.env.SENTINEL_SESSION_TABLE === undefined
+          ? ""
+          : flag.tableName(raw.text("table"), io.env),
+      connection: connectionOptions(parsed),
+      window: window.window,
+      roles,
+      trailRegions,
+      ...(cloudtrailLogs === undefined ? {} : { cloudtrailLogs }),
+      ...(sessionsFrom === undefined ? {} : { sessionsFrom }),
+      allEvents: parsed.has("all-events"),
+      output: flag.outputFormat(raw.text("output"), [...FINDINGS_FORMATS]) as FindingsFormat,
+      formulaGuard: !parsed.has("no-formula-guard"),
+      debug: parsed.has("debug"),
+    };
+  },
+  run: auditUntracked,
+};
