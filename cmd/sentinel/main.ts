@@ -50,6 +50,8 @@ async function main(): Promise<number> {
     stderrIsTTY: process.stderr.isTTY === true,
     env: process.env,
     now: () => new Date(),
+    stdinIsTTY: process.stdin.isTTY === true,
+    readLine: async () => (await import("./read-line.ts")).readLine(process.stdin),
   };
   const debug = process.argv.includes("--debug");
   const deps = {

@@ -1,4 +1,5 @@
 import type { ConnectionOptions } from "../aws/dynamo-client.ts";
+import type { SessionRevoker } from "../session/revocation.ts";
 import type { SessionStore } from "../session/store.ts";
 import type { IO } from "./io.ts";
 
@@ -11,6 +12,11 @@ export type Deps = {
     table: string,
     segments: number,
   ): Promise<{ store: SessionStore; region: string; close(): void }>;
+  /** Connects to the table for revocations; resolves the region (a usage error when there is none). */
+  openRevoker(
+    connection: ConnectionOptions,
+    table: string,
+  ): Promise<{ revoker: SessionRevoker; region: string; close(): void }>;
   /** The caller's user name from STS (SPEC §4). */
   callerUserName(connection: ConnectionOptions & { region: string }): Promise<string>;
   /** Called after every page read, e.g. to collect garbage (see gc-pacer.ts). */
