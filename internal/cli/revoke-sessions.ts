@@ -53,14 +53,20 @@ export function revokeReason(text: string | undefined): string {
   const chars = [...text].length;
   if (chars === 0 || chars > REASON_MAX_CHARS || /\p{Cc}/u.test(text)) {
     const shown =
-      chars > 40
-        ? `${JSON.stringify([...text].slice(0, 40).join("")).slice(0, -1)}…" (${chars} characters)`
-        : JSON.stringify(text);
+      chars > 40 ? `${quoted([...text].slice(0, 40).join("")).slice(0, -1)}…" (${chars} characters)` : quoted(text);
     throw new UsageError(
       `invalid --reason ${shown}: give 1 to ${REASON_MAX_CHARS} characters without control characters`,
     );
   }
   return text;
+}
+
+/** A value in double quotes for a message, every control or bidi character escaped. */
+function quoted(text: string): string {
+  return JSON.stringify(text).replace(
+    /[\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }
 
 /** `user "alice"`, for the prompt and messages; stored text made printable. */

@@ -136,7 +136,7 @@ describe("revoke()", () => {
       revokedReason: "offboarding",
       updatedAt: "2026-01-20T08:30:00Z",
     });
-    expect(await getItem(table, REVOKED)).toEqual(before as object);
+    expect(await getItem(table, REVOKED)).toEqual(before);
   });
 
   test("an expired session is not_active and unchanged; a missing one is not_found", async () => {
@@ -146,7 +146,7 @@ describe("revoke()", () => {
       stamp("2026-01-20T13:00:00Z"),
     );
     expect(expired).toMatchObject({ result: "not_active", previousStatus: "expired", user: "alice" });
-    expect(await getItem(table, EXPIRED)).toEqual(before as object);
+    expect(await getItem(table, EXPIRED)).toEqual(before);
     const missing = await revoker(table).revoke(
       { id: "0000000000000fff", user: "x", profile: "y", status: "active" },
       stamp("2026-01-20T13:00:00Z"),
