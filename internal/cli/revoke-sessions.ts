@@ -204,8 +204,9 @@ async function revokeOne(
     await say(io, `dry run: would revoke ${row.result === "would_revoke" ? 1 : 0} of 1 session; nothing changed`);
     return ExitCode.Ok;
   }
+  const status = await reportFailures(io, [row]);
   await say(io, summaryLine([row], "none"));
-  return reportFailures(io, [row]);
+  return status;
 }
 
 async function revokeSelected(
@@ -239,8 +240,9 @@ async function revokeSelected(
   }
   const rows = await inParallel(candidates, PARALLEL_REVOCATIONS, (c) => revoker.revoke(c, stamp, events));
   await writeRows(opts, io, rows);
+  const status = await reportFailures(io, rows);
   await say(io, summaryLine(rows, `no active sessions of ${whose}`));
-  return reportFailures(io, rows);
+  return status;
 }
 
 function wouldRevoke(c: RevokeCandidate, stamp: RevokeStamp): Revocation {
