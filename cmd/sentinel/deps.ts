@@ -44,6 +44,16 @@ export function awsDeps(io: IO, signal: AbortSignal, version: string): Deps {
       // The SDK client itself is imported only when the first page is asked for.
       return new CloudTrailApiSource(connection, regions, io.env, onDebug);
     },
+    async openRevoker(connection, table) {
+      const { connectDynamo } = await import("../../internal/aws/dynamo-client.ts");
+      const { DynamoRevoker } = await import("../../internal/session/dynamo-revoker.ts");
+      const dynamo = await connectDynamo(connection, io.env);
+      return {
+        revoker: new DynamoRevoker(dynamo, table),
+        region: dynamo.region,
+        close: () => dynamo.client.destroy(),
+      };
+    },
     async callerUserName(connection) {
       const { callerUserName } = await import("../../internal/identity/caller.ts");
       return callerUserName(connection, io.env, signal);

@@ -71,6 +71,8 @@ const io: IO = {
   stderrIsTTY: process.stderr.isTTY === true,
   env: process.env,
   now: () => new Date(),
+  stdinIsTTY: process.stdin.isTTY === true,
+  readLine: async () => (await import("./read-line.ts")).readLine(process.stdin),
 };
 
 /** Says `error: interrupted` once, however many paths end the run. */

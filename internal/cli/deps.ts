@@ -2,6 +2,7 @@ import type { IdLookup } from "../audit/session-directory.ts";
 import type { EventSource } from "../audit/source.ts";
 import type { ConnectionOptions } from "../aws/connection.ts";
 import type { CallerIdentity } from "../identity/caller.ts";
+import type { SessionRevoker } from "../session/revocation.ts";
 import type { SessionStore } from "../session/store.ts";
 import type { IO } from "./io.ts";
 
@@ -27,6 +28,11 @@ export type Deps = {
     regions: readonly string[],
     onDebug?: (line: string) => void,
   ): EventSource;
+  /** Connects to the table for revocations; resolves the region (a usage error when there is none). */
+  openRevoker(
+    connection: ConnectionOptions,
+    table: string,
+  ): Promise<{ revoker: SessionRevoker; region: string; close(): void }>;
   /** The caller's user name from STS (SPEC §4). */
   callerUserName(connection: ConnectionOptions & { region: string }): Promise<string>;
   /** Called after every page read, e.g. to collect garbage (see gc-pacer.ts). */

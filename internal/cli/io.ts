@@ -10,6 +10,10 @@ export interface IO {
   stderrIsTTY: boolean;
   env: Readonly<Record<string, string | undefined>>;
   now(): Date;
+  /** True when stdin is a terminal, where a confirmation can be asked. */
+  stdinIsTTY?: boolean;
+  /** Reads one line of stdin, without its line end; `undefined` at end of input. */
+  readLine?(): Promise<string | undefined>;
 }
 
 /**

@@ -76,7 +76,11 @@ describe("completion", () => {
     const result = await runBinary(["completion", "bash"]);
     expect(result.code).toBe(0);
     const script = result.stdout;
-    expect(bashCompletions(script, ["sentinel", "server-"])).toEqual(["server-sessions", "server-session"]);
+    expect(bashCompletions(script, ["sentinel", "server-"])).toEqual([
+      "server-sessions",
+      "server-session",
+      "server-revoke",
+    ]);
     expect(bashCompletions(script, ["sentinel", "server-sessions", "--sta"])).toEqual(["--status"]);
     expect(bashCompletions(script, ["sentinel", "server-sessions", "--status", ""])).toEqual([
       "active",

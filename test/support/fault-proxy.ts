@@ -14,8 +14,11 @@ export type Fault =
   | "truncate" // forward, send the headers and half the body, then close
   | "stall"; // never answer
 
-/** Picks the fault for the n-th request (1-based) with its X-Amz-Target, e.g. "DynamoDB_20120810.Scan". */
-export type FaultScript = (n: number, target: string) => Fault;
+/**
+ * Picks the fault for the n-th request (1-based) with its X-Amz-Target, e.g.
+ * "DynamoDB_20120810.Scan"; `body` is the request's JSON text, to pick by key.
+ */
+export type FaultScript = (n: number, target: string, body: string) => Fault;
 
 export type FaultProxy = {
   url: string;
@@ -61,7 +64,7 @@ export async function startFaultProxy(upstream: string, script: FaultScript): Pr
     }
     const target = headers["x-amz-target"] ?? "";
     const n = seen.length + 1;
-    const fault = script(n, target);
+    const fault = script(n, target, body.toString("utf8"));
     seen.push({ n, target, fault });
     if (fault === "stall") return;
     const error = ERROR_BODY[fault];

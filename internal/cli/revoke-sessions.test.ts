@@ -1,0 +1,113 @@
+import { expect, test } from "bun:test";
+import { UsageError } from "../aws/errors.ts";
+import { writeRevocationsHuman } from "../output/revoke-human.ts";
+import type { Revocation } from "../session/revocation.ts";
+import { splitArgs } from "./argv.ts";
+import { FlagReader } from "./flag-values.ts";
+import type { IO } from "./io.ts";
+import { revokeReason, serverRevoke, summaryLine } from "./revoke-sessions.ts";
+
+const io = { env: {}, now: () => new Date("2026-01-20T12:00:00Z") } as unknown as IO;
+
+function options(...tokens: string[]) {
+  const split = splitArgs(tokens, serverRevoke.flags, serverRevoke.name);
+  return serverRevoke.toOptions(
+    { flags: new FlagReader(split.values), has: (n) => split.switches.has(n), args: split.args, argv: tokens },
+    io,
+  );
+}
+
+test.each([
+  [["0123456789ABCDEF"], { by: "id", value: "0123456789abcdef" }],
+  [["--user", "alice"], { by: "user", value: "alice" }],
+  [["--profile", "prod"], { by: "profile", value: "prod" }],
+  [["--server-instance", "i-0abc"], { by: "server-instance", value: "i-0abc" }],
+])("toOptions() reads the target of %p", (target, expected) => {
+  const opts = options(...target, "--table", "sessions", "--reason", "why");
+  expect(opts.target).toEqual(expected as never);
+  expect(opts.reason).toBe("why");
+  expect(opts.dryRun).toBe(false);
+  expect(opts.yes).toBe(false);
+  expect(opts.output).toBe("human");
+});
+
+test("toOptions() reads --dry-run, --yes and --output json", () => {
+  const opts = options("--user", "a", "--table", "t-1", "--reason", "r", "--dry-run", "--yes", "--output", "json");
+  expect([opts.dryRun, opts.yes, opts.output]).toEqual([true, true, "json"]);
+});
+
+test.each([
+  [[], "server-revoke needs a session ID or one of --user, --profile, --server-instance"],
+  [["--user", "a", "--profile", "b"], "(got --user and --profile): give one"],
+  [["0123456789abcdef", "--server-instance", "s"], "(got an ID and --server-instance): give one"],
+  [["--user", ""], 'invalid --user ""'],
+  [["--user", "a", "--output", "csv"], 'invalid --output "csv": use one of human, json'],
+])("toOptions() refuses %p", (tokens, message) => {
+  expect(() => options(...tokens, "--table", "t-1", "--reason", "r")).toThrow(message);
+});
+
+test.each([
+  ["x", true],
+  ["é".repeat(256), true],
+  ["😀".repeat(256), true],
+  ["x".repeat(257), false],
+  ["", false],
+  ["tab\there", false],
+  ["del\u007f", false],
+  ["c1\u009b", false],
+])("revokeReason(%p) accepted: %p", (reason, ok) => {
+  if (ok) expect(revokeReason(reason)).toBe(reason);
+  else expect(() => revokeReason(reason)).toThrow(UsageError);
+});
+
+test("revokeReason() matches its documented example", () => {
+  expect(revokeReason("credential leaked in SEC-123")).toBe("credential leaked in SEC-123");
+});
+
+const row = (id: string, result: Revocation["result"]): Revocation => ({
+  id,
+  user: "u",
+  profile: "p",
+  previousStatus: "active",
+  result,
+  revokedBy: "",
+  revokedReason: "",
+  updatedAt: "",
+  failure: "",
+});
+
+test("summaryLine() counts each result, thousands separated", () => {
+  const rows = [
+    ...Array.from({ length: 1_200 }, (_, n) => row(String(n), "revoked")),
+    row("a", "already_revoked"),
+    row("b", "already_revoked"),
+    row("c", "not_found"),
+    row("d", "failed"),
+  ];
+  expect(summaryLine(rows, "-")).toBe(
+    "revoked 1,200 of 1,204 sessions (1,200 revoked, 2 already revoked, 1 not found, 1 failed)",
+  );
+  expect(summaryLine([], "nothing selected")).toBe("revoked 0 of 0 sessions (nothing selected)");
+});
+
+test("the human table cuts long values, shows - for empty ones and UTC times", async () => {
+  const parts: string[] = [];
+  await writeRevocationsHuman({ write: (chunk) => void parts.push(String(chunk)) }, [
+    {
+      ...row("00000000000000a1", "revoked"),
+      user: "a-very-long-user-name-indeed",
+      revokedBy: "bob",
+      revokedReason: "r",
+      updatedAt: "2026-01-20T14:00:00.5+02:00",
+    },
+    { ...row("00000000000000a2", "not_found"), user: "", profile: "", previousStatus: "" },
+  ]);
+  expect(parts.join("")).toBe(
+    [
+      "ID                USER                  PROFILE  PREVIOUS  RESULT     REVOKED BY  UPDATED              REASON",
+      "00000000000000a1  a-very-long-user-...  p        active    revoked    bob         2026-01-20 12:00:00  r",
+      "00000000000000a2  -                     -        -         not_found  -           -                    -",
+      "",
+    ].join("\n"),
+  );
+});

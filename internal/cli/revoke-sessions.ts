@@ -1,0 +1,315 @@
+import type { ConnectionOptions } from "../aws/connection.ts";
+import { InterruptedError, SentinelError, UsageError } from "../aws/errors.ts";
+import { printable } from "../output/printable.ts";
+import { utcNano } from "../output/revoke-fields.ts";
+import { writeRevocationsHuman } from "../output/revoke-human.ts";
+import { writeRevocationsJson } from "../output/revoke-json.ts";
+import type {
+  Revocation,
+  RevokeCandidate,
+  RevokeEvents,
+  RevokeResult,
+  RevokeSelector,
+  RevokeStamp,
+  SessionRevoker,
+} from "../session/revocation.ts";
+import { addNanos, compareInstants, formatNano, type Instant, instantFromDate } from "../timefilter/instant.ts";
+import { type Command, oneOf, toggle, value } from "./command.ts";
+import { CONNECTION_FLAGS, connectionOptions } from "./connection-flags.ts";
+import type { Deps } from "./deps.ts";
+import { ExitCode } from "./exit-code.ts";
+import * as flag from "./flag-values.ts";
+import type { IO } from "./io.ts";
+import { count, say } from "./io.ts";
+
+export type RevokeTarget = { by: "id"; value: string } | RevokeSelector;
+
+export type RevokeOptions = {
+  target: RevokeTarget;
+  reason: string;
+  dryRun: boolean;
+  /** Revoke without asking. */
+  yes: boolean;
+  output: "human" | "json";
+  table: string;
+  connection: ConnectionOptions;
+  debug: boolean;
+};
+
+export const REASON_MAX_CHARS = 256;
+/** Revocations in flight at once: quick for hundreds of sessions, gentle on the table's write capacity. */
+const PARALLEL_REVOCATIONS = 8;
+const SELECTORS = ["user", "profile", "server-instance"] as const;
+
+/**
+ * --reason: 1–256 characters (code points), no control characters; it is stored
+ * with the session and shown on terminals.
+ * @example revokeReason("credential leaked in SEC-123") // "credential leaked in SEC-123"
+ */
+export function revokeReason(text: string | undefined): string {
+  if (text === undefined) {
+    throw new UsageError('--reason is required: say why, e.g. --reason "credential leaked in ticket SEC-123"');
+  }
+  const chars = [...text].length;
+  if (chars === 0 || chars > REASON_MAX_CHARS || /\p{Cc}/u.test(text)) {
+    const shown =
+      chars > 40 ? `${quoted([...text].slice(0, 40).join("")).slice(0, -1)}…" (${chars} characters)` : quoted(text);
+    throw new UsageError(
+      `invalid --reason ${shown}: give 1 to ${REASON_MAX_CHARS} characters without control characters`,
+    );
+  }
+  return text;
+}
+
+/** A value in double quotes for a message, every control or bidi character escaped. */
+function quoted(text: string): string {
+  return JSON.stringify(text).replace(
+    /[\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
+/** `user "alice"`, for the prompt and messages; stored text made printable. */
+function describeSelector(selector: RevokeSelector): string {
+  const noun = selector.by === "server-instance" ? "server instance" : selector.by;
+  return `${noun} ${JSON.stringify(printable(selector.value))}`;
+}
+
+/** `updated_at` values for one run: now, made strictly increasing so no two writes of a run share one. */
+function stampClock(io: IO): () => string {
+  let last: Instant | undefined;
+  return () => {
+    let at = instantFromDate(io.now());
+    if (last !== undefined && compareInstants(at, last) <= 0) at = addNanos(last, 1);
+    last = at;
+    return formatNano(at);
+  };
+}
+
+/** `revoked N of M sessions (…)`: the first line a responder reads after a run. */
+export function summaryLine(rows: readonly Revocation[], empty: string): string {
+  const revoked = rows.filter((r) => r.result === "revoked").length;
+  const tally = new Map<string, number>();
+  for (const r of rows) tally.set(r.result, (tally.get(r.result) ?? 0) + 1);
+  const order: RevokeResult[] = ["revoked", "already_revoked", "not_active", "not_found", "failed"];
+  const parts = order
+    .filter((result) => tally.has(result))
+    .map((result) => `${count(tally.get(result) as number)} ${result.replace("_", " ")}`);
+  const noun = rows.length === 1 ? "session" : "sessions";
+  return `revoked ${count(revoked)} of ${count(rows.length)} ${noun} (${parts.length === 0 ? empty : parts.join(", ")})`;
+}
+
+async function ask(io: IO, question: string, signal: AbortSignal): Promise<boolean> {
+  const readLine = io.readLine;
+  if (readLine === undefined) return false;
+  await io.stderr.write(`${question} [y/N] `);
+  if (signal.aborted) throw new InterruptedError("interrupted");
+  const answer = await new Promise<string | undefined>((resolve, reject) => {
+    signal.addEventListener("abort", () => reject(new InterruptedError("interrupted")), { once: true });
+    readLine.call(io).then(resolve, reject);
+  });
+  return answer !== undefined && /^\s*y(es)?\s*$/i.test(answer);
+}
+
+/** Runs `work` over `items` with at most `parallel` at once; results in the items' order. */
+async function inParallel<T, R>(items: readonly T[], parallel: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, worker));
+  return results;
+}
+
+async function writeRows(opts: RevokeOptions, io: IO, rows: readonly Revocation[]): Promise<void> {
+  if (opts.output === "json") await writeRevocationsJson(io.stdout, rows);
+  else await writeRevocationsHuman(io.stdout, rows);
+}
+
+async function reportFailures(io: IO, rows: readonly Revocation[]): Promise<ExitCode> {
+  const failed = rows.filter((r) => r.result === "failed");
+  for (const r of failed) await say(io, `error: could not revoke session "${r.id}": ${r.failure}`);
+  return failed.length > 0 ? ExitCode.Failure : ExitCode.Ok;
+}
+
+/** `sentinel server-revoke`: revoke one session, or the active sessions of a user, profile or server instance. */
+export async function revokeSessions(opts: RevokeOptions, deps: Deps): Promise<ExitCode> {
+  const { io } = deps;
+  const events: RevokeEvents = {
+    onNote: (line) => void say(io, line),
+    onDebug: (line) => (opts.debug ? void say(io, `debug: ${line}`) : undefined),
+    signal: deps.signal,
+  };
+  const { revoker, region, close } = await deps.openRevoker(opts.connection, opts.table);
+  try {
+    const revokedBy = await deps.callerUserName({ ...opts.connection, region });
+    const stamp: RevokeStamp = { revokedBy, reason: opts.reason, now: stampClock(io) };
+    const target = opts.target;
+    if (target.by === "id") return await revokeOne(opts, deps, revoker, target.value, stamp, events, region);
+    return await revokeSelected(opts, deps, revoker, target, stamp, events);
+  } finally {
+    close();
+  }
+}
+
+async function revokeOne(
+  opts: RevokeOptions,
+  deps: Deps,
+  revoker: SessionRevoker,
+  id: string,
+  stamp: RevokeStamp,
+  events: RevokeEvents,
+  region: string,
+): Promise<ExitCode> {
+  const { io } = deps;
+  const notFound = () =>
+    new SentinelError(`session "${id}" not found in table "${opts.table}" (${region}): check the ID and --table`);
+  let row: Revocation;
+  if (opts.dryRun) {
+    const now = await revoker.current(id, events);
+    if (now === undefined) throw notFound();
+    const stored = { revokedBy: now.revokedBy, revokedReason: now.revokedReason, updatedAt: now.updatedAt };
+    const result =
+      now.status === "active" ? "would_revoke" : now.status === "revoked" ? "already_revoked" : "not_active";
+    row = {
+      id,
+      user: now.user,
+      profile: now.profile,
+      previousStatus: now.status,
+      result,
+      ...(result === "would_revoke"
+        ? { revokedBy: stamp.revokedBy, revokedReason: stamp.reason, updatedAt: "" }
+        : stored),
+      failure: "",
+    };
+  } else {
+    row = await revoker.revoke({ id, user: "", profile: "", status: "" }, stamp, events);
+    if (row.result === "not_found") throw notFound();
+  }
+  await writeRows(opts, io, [row]);
+  if (row.result === "already_revoked") {
+    const at = row.updatedAt === "" ? "" : ` at ${printable(utcNano(row.updatedAt))}`;
+    await say(
+      io,
+      `note: session "${id}" already revoked by ${printable(row.revokedBy || "(unknown)")}${at}; nothing changed`,
+    );
+  } else if (row.result === "not_active") {
+    await say(io, `note: session "${id}" is not active (status "${printable(row.previousStatus)}"); nothing changed`);
+  }
+  if (opts.dryRun) {
+    await say(io, `dry run: would revoke ${row.result === "would_revoke" ? 1 : 0} of 1 session; nothing changed`);
+    return ExitCode.Ok;
+  }
+  const status = await reportFailures(io, [row]);
+  await say(io, summaryLine([row], "none"));
+  return status;
+}
+
+async function revokeSelected(
+  opts: RevokeOptions,
+  deps: Deps,
+  revoker: SessionRevoker,
+  selector: RevokeSelector,
+  stamp: RevokeStamp,
+  events: RevokeEvents,
+): Promise<ExitCode> {
+  const { io } = deps;
+  const candidates = await revoker.selectActive(selector, events);
+  const whose = describeSelector(selector);
+  const n = candidates.length;
+  const sessions = `${count(n)} ${n === 1 ? "session" : "sessions"}`;
+  if (opts.dryRun) {
+    const rows = candidates.map((c): Revocation => wouldRevoke(c, stamp));
+    await writeRows(opts, io, rows);
+    await say(io, `dry run: would revoke ${sessions} of ${whose}; nothing changed`);
+    return ExitCode.Ok;
+  }
+  if (n > 0 && !opts.yes) {
+    if (io.stdinIsTTY !== true || io.readLine === undefined) {
+      throw new UsageError(
+        `would revoke ${sessions} of ${whose}: pass --yes to confirm (stdin is not a terminal to ask on), or --dry-run to list them`,
+      );
+    }
+    if (!(await ask(io, `revoke ${sessions} of ${whose}?`, deps.signal))) {
+      throw new SentinelError("not confirmed: nothing was revoked; answer y to revoke, or pass --yes");
+    }
+  }
+  const rows = await inParallel(candidates, PARALLEL_REVOCATIONS, (c) => revoker.revoke(c, stamp, events));
+  await writeRows(opts, io, rows);
+  const status = await reportFailures(io, rows);
+  await say(io, summaryLine(rows, `no active sessions of ${whose}`));
+  return status;
+}
+
+function wouldRevoke(c: RevokeCandidate, stamp: RevokeStamp): Revocation {
+  return {
+    id: c.id,
+    user: c.user,
+    profile: c.profile,
+    previousStatus: c.status,
+    result: "would_revoke",
+    revokedBy: stamp.revokedBy,
+    revokedReason: stamp.reason,
+    updatedAt: "",
+    failure: "",
+  };
+}
+
+export const serverRevoke: Command<RevokeOptions> = {
+  name: "server-revoke",
+  summary: "revoke one session, or all active sessions of a user, profile or server",
+  usage: "[ID] [flags]",
+  description: `Revoke one session by ID, or every active session of a user, profile or server
+instance (--user, --profile, --server-instance; give exactly one, or an ID). Each
+revocation is one conditional write: only an active session changes, so running it
+twice is safe. A bulk revocation asks for confirmation on a terminal; elsewhere it
+needs --yes. Rows go to stdout; "revoked N of M sessions (…)" to stderr.`,
+  args: { min: 0, max: 1 },
+  flags: {
+    user: value("Selection", "USER", "every active session of this user"),
+    profile: value("Selection", "PROFILE", "every active session of this profile"),
+    "server-instance": value("Selection", "ID", "every active session of this Sentinel server instance"),
+    reason: value("Revocation", "TEXT", `why, stored with each session: 1-${REASON_MAX_CHARS} characters (required)`),
+    "dry-run": toggle("Revocation", "list what would be revoked; change nothing"),
+    yes: toggle("Revocation", "revoke without asking (needed when stdin is not a terminal)"),
+    output: oneOf("Output", "FORMAT", ["human", "json"], "human or json (default: human)", { aliases: ["format"] }),
+    ...CONNECTION_FLAGS,
+  },
+  examples: [
+    'sentinel server-revoke 0123456789abcdef --table sentinel-sessions --reason "credential leaked in SEC-123"',
+    'sentinel server-revoke --user alice --table sentinel-sessions --reason "laptop stolen" --dry-run',
+    'sentinel server-revoke --server-instance i-0abc --table sentinel-sessions --reason "host compromised" --yes --output json',
+  ],
+  toOptions(parsed, io) {
+    const raw = parsed.flags;
+    const chosen: RevokeTarget[] = [];
+    const id = parsed.args[0];
+    if (id !== undefined) chosen.push({ by: "id", value: flag.sessionId(id) });
+    for (const by of SELECTORS) {
+      const given = flag.matchText(`--${by}`, raw.text(by));
+      if (given !== undefined) chosen.push({ by, value: given });
+    }
+    if (chosen.length !== 1) {
+      throw new UsageError(
+        chosen.length === 0
+          ? 'server-revoke needs a session ID or one of --user, --profile, --server-instance: e.g. sentinel server-revoke 0123456789abcdef --reason "credential leaked"'
+          : `server-revoke takes one of a session ID, --user, --profile, --server-instance (got ${chosen.map((c) => (c.by === "id" ? "an ID" : `--${c.by}`)).join(" and ")}): give one`,
+      );
+    }
+    return {
+      target: chosen[0] as RevokeTarget,
+      reason: revokeReason(raw.text("reason")),
+      dryRun: parsed.has("dry-run"),
+      yes: parsed.has("yes"),
+      output: flag.outputFormat(raw.text("output"), ["human", "json"]) as "human" | "json",
+      table: flag.tableName(raw.text("table"), io.env),
+      connection: connectionOptions(parsed),
+      debug: parsed.has("debug"),
+    };
+  },
+  run: revokeSessions,
+};
