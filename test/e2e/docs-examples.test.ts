@@ -2,12 +2,13 @@
 // runs against a seeded DynamoDB Local, so the docs cannot drift from behaviour.
 // An example ends with exit 0 unless its line says otherwise (`# exit 3`).
 import { beforeAll, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { generateSessions } from "../../scripts/generate-sessions.ts";
 import { createSessionTable, putItems } from "../../scripts/session-table.ts";
 import { endpoint, item, testClient } from "../support/dynamo.ts";
+import { startFakeCloudTrail } from "../support/fake-cloudtrail.ts";
 import { startFakeSts } from "../support/fake-sts.ts";
 import { BINARY, binaryEnv } from "../support/run-binary.ts";
 
@@ -102,6 +103,14 @@ function helpExamples(): Example[] {
 
 const WORK = mkdtempSync(join(tmpdir(), "sentinel-docs-"));
 const sts = startFakeSts("arn:aws:sts::123456789012:assumed-role/Admin/alice");
+// No AssumeRole events: the audit examples run their whole path and find nothing.
+const cloudTrail = startFakeCloudTrail({ events: {} });
+const ENV = () =>
+  binaryEnv({
+    AWS_ENDPOINT_URL_DYNAMODB: endpoint(),
+    AWS_ENDPOINT_URL_STS: sts.url,
+    AWS_ENDPOINT_URL_CLOUDTRAIL: cloudTrail.url,
+  });
 
 beforeAll(async () => {
   await createSessionTable(testClient(), "sentinel-sessions");
@@ -110,6 +119,15 @@ beforeAll(async () => {
     ...generateSessions({ count: 400, now, days: 60, seed: 11 }),
     item({ id: "0123456789abcdef", user: "alice", status: "active", created_at: now.toISOString() }),
   ]);
+  // Files the examples name: a trail folder (as `aws s3 sync` leaves it) and an archive of sessions.
+  mkdirSync(join(WORK, "trail"), { recursive: true });
+  const archive = Bun.spawnSync(
+    [BINARY, "server-sessions", "--table", "sentinel-sessions", "--since", "90d", "--output", "ndjson"],
+    {
+      env: ENV(),
+    },
+  );
+  writeFileSync(join(WORK, "archive.ndjson"), archive.stdout);
 });
 
 const examples = [
@@ -126,7 +144,7 @@ test.each(examples.map((e) => [`${e.source}: ${e.line}`, e]))("%s", async (_, ex
   const { argv, status } = example as Example;
   const proc = Bun.spawn([BINARY, ...argv], {
     cwd: WORK,
-    env: binaryEnv({ AWS_ENDPOINT_URL_DYNAMODB: endpoint(), AWS_ENDPOINT_URL_STS: sts.url }),
+    env: ENV(),
     stdout: "pipe",
     stderr: "pipe",
     stdin: "ignore",
