@@ -1,5 +1,5 @@
 import type { ConnectionOptions } from "../aws/connection.ts";
-import { UsageError } from "../aws/errors.ts";
+import { SentinelError, UsageError } from "../aws/errors.ts";
 import { unwritableReason } from "../evidence/atomic-file.ts";
 import {
   type CheckpointFilter,
@@ -10,8 +10,7 @@ import {
 } from "../evidence/checkpoint.ts";
 import { HashingWriter } from "../evidence/hashing-writer.ts";
 import { writeManifest } from "../evidence/manifest.ts";
-import { userNameFromArn } from "../identity/arn.ts";
-import type { CallerIdentity } from "../identity/caller.ts";
+import { type CallerIdentity, UnsupportedCallerError, userNameOf } from "../identity/caller.ts";
 import { LIST_FIELDS, OUTPUT_FORMATS, type OutputFormat } from "../output/fields.ts";
 import { listingFormat } from "../output/listing-format.ts";
 import type { Text } from "../output/writer.ts";
@@ -159,8 +158,13 @@ async function exportSessions(
       }
     }
     if (!opts.explicitFilter) {
-      const user =
-        caller === null ? await deps.callerUserName({ ...opts.connection, region }) : userNameFromArn(caller.arn);
+      let user: string;
+      try {
+        user = caller === null ? await deps.callerUserName({ ...opts.connection, region }) : userNameOf(caller);
+      } catch (error) {
+        if (!(error instanceof UnsupportedCallerError)) throw error;
+        throw new SentinelError(`${error.message}: pass --user to choose whose sessions to list`);
+      }
       await note(
         `note: no filter given; listing the sessions of user "${user}" (the caller); pass a filter to see others`,
       );

@@ -1,5 +1,6 @@
 import type { ConnectionOptions } from "../aws/connection.ts";
 import { InterruptedError, SentinelError, UsageError } from "../aws/errors.ts";
+import { UnsupportedCallerError } from "../identity/caller.ts";
 import { printable } from "../output/printable.ts";
 import { utcNano } from "../output/revoke-fields.ts";
 import { writeRevocationsHuman } from "../output/revoke-human.ts";
@@ -146,13 +147,25 @@ export async function revokeSessions(opts: RevokeOptions, deps: Deps): Promise<E
   };
   const { revoker, region, close } = await deps.openRevoker(opts.connection, opts.table);
   try {
-    const revokedBy = await deps.callerUserName({ ...opts.connection, region });
+    const revokedBy = await revokerName(deps, { ...opts.connection, region });
     const stamp: RevokeStamp = { revokedBy, reason: opts.reason, now: stampClock(io) };
     const target = opts.target;
     if (target.by === "id") return await revokeOne(opts, deps, revoker, target.value, stamp, events, region);
     return await revokeSelected(opts, deps, revoker, target, stamp, events);
   } finally {
     close();
+  }
+}
+
+/** The caller's user name, recorded as `revoked_by` (SPEC §4). */
+async function revokerName(deps: Deps, connection: Parameters<Deps["callerUserName"]>[0]): Promise<string> {
+  try {
+    return await deps.callerUserName(connection);
+  } catch (error) {
+    if (!(error instanceof UnsupportedCallerError)) throw error;
+    throw new SentinelError(
+      `${error.message}: revoked_by records the caller's user name; use the credentials of an IAM user or an assumed-role session`,
+    );
   }
 }
 

@@ -66,16 +66,25 @@ export async function callerIdentity(
   }
 }
 
+/** The caller's ARN gives no Sentinel user name (SPEC §4); each command says what to do instead. */
+export class UnsupportedCallerError extends SentinelError {
+  override name = "UnsupportedCallerError";
+}
+
+/** The Sentinel user name of a caller (SPEC §4). */
+export function userNameOf(identity: CallerIdentity): string {
+  try {
+    return userNameFromArn(identity.arn);
+  } catch (error) {
+    throw new UnsupportedCallerError((error as Error).message);
+  }
+}
+
 /** The caller's Sentinel user name (SPEC §4). */
 export async function callerUserName(
   opts: ConnectionOptions & { region: string },
   env: Env,
   signal?: AbortSignal,
 ): Promise<string> {
-  const { arn } = await callerIdentity(opts, env, signal);
-  try {
-    return userNameFromArn(arn);
-  } catch (error) {
-    throw new SentinelError(`${(error as Error).message}: pass --user to choose whose sessions to list`);
-  }
+  return userNameOf(await callerIdentity(opts, env, signal));
 }
