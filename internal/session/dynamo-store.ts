@@ -191,9 +191,8 @@ export class DynamoSessionStore implements SessionStore {
           if (startKey !== undefined) {
             const text = JSON.stringify(startKey);
             if (keysSeen.has(text)) {
-              throw this.#unexpected(
-                read.operation,
-                '"LastEvaluatedKey" of an earlier page, so reading would never end',
+              throw new SentinelError(
+                `the endpoint ${this.#endpoint} answered ${read.operation} with the "LastEvaluatedKey" of an earlier page, so reading would never end: check --endpoint-url`,
               );
             }
             keysSeen.add(text);
