@@ -28,8 +28,11 @@ export type Fault =
   | "html" // 200 with an HTML page (a captive portal or a wrong endpoint)
   | "same-key"; // forward, but replace the answer's LastEvaluatedKey with one fixed key, page after page
 
-/** Picks the fault for the n-th request (1-based) with its X-Amz-Target, e.g. "DynamoDB_20120810.Scan". */
-export type FaultScript = (n: number, target: string) => Fault;
+/**
+ * Picks the fault for the n-th request (1-based) from its X-Amz-Target, e.g.
+ * "DynamoDB_20120810.Scan", and its JSON body.
+ */
+export type FaultScript = (n: number, target: string, body: string) => Fault;
 
 export type FaultProxy = {
   url: string;
@@ -114,7 +117,7 @@ export async function startFaultProxy(upstream: string, script: FaultScript): Pr
     }
     const target = headers["x-amz-target"] ?? "";
     const n = seen.length + 1;
-    const fault = script(n, target);
+    const fault = script(n, target, body.toString());
     seen.push({ n, target, fault });
     closedOf.set(
       n,
