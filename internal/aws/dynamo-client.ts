@@ -3,7 +3,7 @@ import { type ConnectionOptions, requestHandlerOptions } from "./connection.ts";
 import { UsageError } from "./errors.ts";
 import { withoutUrlCredentials } from "./sdk-errors.ts";
 import { checkSharedConfigFiles } from "./shared-config.ts";
-import { type SdkHttpHandler, WholeResponseHandler } from "./whole-response.ts";
+import { boundWholeAttempts } from "./whole-response.ts";
 
 export type { ConnectionOptions } from "./connection.ts";
 
@@ -48,9 +48,7 @@ export async function connectDynamo(
     retryMode: "standard",
     requestHandler: requestHandlerOptions(opts),
   });
-  // The SDK resolved its handler from the options above; every request goes through config.requestHandler.
-  const config = client.config as { requestHandler: SdkHttpHandler };
-  config.requestHandler = new WholeResponseHandler(config.requestHandler, opts.timeoutMs, { jsonObjects: true });
+  boundWholeAttempts(client, opts.timeoutMs, { jsonObjects: true });
   let region: string;
   try {
     region = await client.config.region();

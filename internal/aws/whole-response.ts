@@ -147,3 +147,13 @@ export class WholeResponseHandler implements SdkHttpHandler {
     this.#inner.destroy?.();
   }
 }
+
+/**
+ * Puts a WholeResponseHandler in front of an SDK client's own handler (every
+ * request goes through `config.requestHandler`), e.g. for DynamoDB with
+ * `jsonObjects: true`, for STS (XML) with `false`.
+ */
+export function boundWholeAttempts(client: { config: object }, timeoutMs: number, options: { jsonObjects: boolean }) {
+  const config = client.config as { requestHandler: SdkHttpHandler };
+  config.requestHandler = new WholeResponseHandler(config.requestHandler, timeoutMs, options);
+}
