@@ -4,7 +4,7 @@ import { readWholeNumber } from "./whole-number.ts";
 test("the @examples of readWholeNumber", () => {
   expect(readWholeNumber("12345678901234567890")).toEqual({ value: 12345678901234567890n });
   expect(readWholeNumber("5e0")).toEqual({ value: 5n });
-  expect(readWholeNumber("1.5")).toEqual({ problem: "not a whole number" });
+  expect(readWholeNumber("1.5")).toEqual({ problem: "not an integer" });
 });
 
 test.each([
@@ -30,10 +30,10 @@ test.each([
 });
 
 test.each([
-  ["1.5", "not a whole number"],
-  ["5e-1", "not a whole number"],
-  ["0.000001", "not a whole number"],
-  ["1e-999999999", "not a whole number"],
+  ["1.5", "not an integer"],
+  ["5e-1", "not an integer"],
+  ["0.000001", "not an integer"],
+  ["1e-999999999", "not an integer"],
   ["-1", "negative"],
   ["-5e3", "negative"],
   ["1e38", "more than 38 digits"],

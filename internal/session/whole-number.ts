@@ -20,7 +20,7 @@ export type WholeNumberReading = { value: bigint } | { problem: string };
  * Reads DynamoDB number text as a whole number from 0 to 10^38 - 1, exactly.
  * @example readWholeNumber("12345678901234567890") // { value: 12345678901234567890n }
  * @example readWholeNumber("5e0") // { value: 5n }
- * @example readWholeNumber("1.5") // { problem: "not a whole number" }
+ * @example readWholeNumber("1.5") // { problem: "not an integer" }
  */
 export function readWholeNumber(text: string): WholeNumberReading {
   const m = NUMBER_TEXT.exec(text);
@@ -35,7 +35,7 @@ export function readWholeNumber(text: string): WholeNumberReading {
   const trimmed = digits.replace(/0+$/, "");
   scale += digits.length - trimmed.length;
   digits = trimmed;
-  if (scale < 0) return { problem: "not a whole number" };
+  if (scale < 0) return { problem: "not an integer" };
   if (m[1] === "-") return { problem: "negative" };
   // Checked before building the text, so "1e999999999" costs nothing.
   if (digits.length + scale > MAX_DIGITS) return { problem: `more than ${MAX_DIGITS} digits` };

@@ -46,7 +46,7 @@ const items = ROWS.map(([suffix, created, extra]) => ({
 const MALFORMED: Record<string, string> = {
   "1": `${id("1")} (created_at " 2026-01-01T00:00:00Z": not an RFC 3339 timestamp)`,
   "4": `${id("4")} (updated_at "2026-02-30T00:00:00Z": no such date)`,
-  "7": `${id("7")} (request_count "1.5": not a whole number)`,
+  "7": `${id("7")} (request_count "1.5": not an integer)`,
   b: `${id("b")} (created_at "9999-12-31T23:59:59-23:59": outside the years 0001-9999 in UTC)`,
   c: `${id("c")} (created_at "0001-01-01T00:00:00+01:00": outside the years 0001-9999 in UTC)`,
 };
