@@ -1,27 +1,43 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { type ConnectionOptions, requestHandlerOptions } from "./connection.ts";
 import { UsageError } from "./errors.ts";
+import { withoutUrlCredentials } from "./sdk-errors.ts";
+import { checkSharedConfigFiles } from "./shared-config.ts";
+import { boundWholeAttempts } from "./whole-response.ts";
 
 export type { ConnectionOptions } from "./connection.ts";
 
 /** A DynamoDB client and the region and endpoint it resolved, for messages. */
 export type DynamoConnection = { client: DynamoDBClient; region: string; endpoint: string };
 
-/** The endpoint the SDK will use, for messages only: flag, then service env, then global env. */
-function endpointLabel(opts: ConnectionOptions, env: Readonly<Record<string, string | undefined>>, region: string) {
-  return (
+/**
+ * The endpoint the SDK will use, for messages only: flag, then service env,
+ * then global env; any user:password in it is hidden.
+ */
+export function endpointLabel(
+  opts: Pick<ConnectionOptions, "endpointUrl">,
+  env: Readonly<Record<string, string | undefined>>,
+  region: string,
+): string {
+  return withoutUrlCredentials(
     opts.endpointUrl ??
-    env.AWS_ENDPOINT_URL_DYNAMODB ??
-    env.AWS_ENDPOINT_URL ??
-    `https://dynamodb.${region}.amazonaws.com`
+      nonEmpty(env.AWS_ENDPOINT_URL_DYNAMODB) ??
+      nonEmpty(env.AWS_ENDPOINT_URL) ??
+      `https://dynamodb.${region}.amazonaws.com`,
   );
 }
 
-/** Builds the client: bounded standard retries, per-request timeout, keep-alive sockets. */
+/**
+ * Builds the client: bounded standard retries, a timeout on each whole
+ * attempt (request to last byte), keep-alive sockets, and answers checked to
+ * be DynamoDB's JSON. A broken shared config or credentials file is an error
+ * here rather than a missing region or credentials later.
+ */
 export async function connectDynamo(
   opts: ConnectionOptions,
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<DynamoConnection> {
+  checkSharedConfigFiles(env);
   // The JS SDK reads AWS_REGION but not AWS_DEFAULT_REGION; the AWS CLI reads both, in this order.
   const explicitRegion = opts.region ?? nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION);
   const client = new DynamoDBClient({
@@ -32,6 +48,7 @@ export async function connectDynamo(
     retryMode: "standard",
     requestHandler: requestHandlerOptions(opts),
   });
+  boundWholeAttempts(client, opts.timeoutMs, { jsonObjects: true });
   let region: string;
   try {
     region = await client.config.region();

@@ -26,15 +26,38 @@ const CREDENTIAL_REJECTED = new Set([
   "MissingAuthenticationTokenException",
 ]);
 
+// scheme://user:password@host: what is between "//" and the "@" before the host.
+const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]*@/gi;
+
+/**
+ * Text with the user:password of every URL in it hidden, for messages.
+ * @example withoutUrlCredentials("http://admin:s3cret@127.0.0.1:8000/") // "http://***@127.0.0.1:8000/"
+ */
+export function withoutUrlCredentials(text: string): string {
+  return text.replace(URL_CREDENTIALS, "$1***@");
+}
+
 function firstLine(text: string): string {
-  return text.split("\n", 1)[0]?.trim() ?? "";
+  return withoutUrlCredentials(text.split("\n", 1)[0]?.trim() ?? "");
+}
+
+/**
+ * The answer could not be read as a result: an answer that is not the
+ * service's protocol (checked by WholeResponseHandler), or one the SDK could
+ * not parse (it marks those with the raw `$response`).
+ */
+function isUnreadableAnswer(e: SdkError): boolean {
+  if (e.name === "UnexpectedAnswerError") return true;
+  const status = e.$metadata?.httpStatusCode;
+  return "$response" in e && e.$fault === undefined && status !== undefined && status >= 200 && status < 300;
 }
 
 /** Turns an AWS SDK failure into one actionable line (SPEC §6). */
-export function toSentinelError(error: unknown, ctx: ErrorContext): Error {
+export function toSentinelError(error: unknown, context: ErrorContext): Error {
   if (error instanceof SentinelError || error instanceof InterruptedError) return error;
   const e = (error instanceof Error ? error : new Error(String(error))) as SdkError;
   if (e.name === "AbortError") return new InterruptedError("interrupted");
+  const ctx = { ...context, endpoint: withoutUrlCredentials(context.endpoint) };
   const attempts = e.$metadata?.attempts;
   const detail = [
     `${ctx.operation} failed: ${e.name}: ${firstLine(e.message)}`,
@@ -45,6 +68,15 @@ export function toSentinelError(error: unknown, ctx: ErrorContext): Error {
     .join("; ");
   const make = (message: string) => new SentinelError(message, { cause: error, debugDetail: detail });
   const code = e.code ?? (e as { cause?: { code?: string } }).cause?.code;
+  if (isUnreadableAnswer(e)) {
+    const what =
+      e.name === "UnexpectedAnswerError"
+        ? firstLine(e.message)
+        : `HTTP ${e.$metadata?.httpStatusCode} and a body that cannot be parsed (${e.name})`;
+    return make(
+      `the endpoint ${ctx.endpoint} answered ${ctx.operation} with ${what}, which is not a ${ctx.operation} result: check --endpoint-url`,
+    );
+  }
   if (e.name === "ResourceNotFoundException") {
     return make(`table "${ctx.table}" not found in ${ctx.region}: check --table and --region`);
   }

@@ -64,7 +64,7 @@ function randomSession(n: number): Session {
     lastAccessAt: at,
     expiresAt: n % 5 === 0 ? undefined : at,
     createdAt: at,
-    requestCount: Math.floor(random() * 1e6),
+    requestCount: BigInt(Math.floor(random() * 1e6)),
     deviceId: "",
     revokedBy: "",
     revokedReason: "",

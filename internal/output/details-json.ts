@@ -1,10 +1,10 @@
 import type { Session } from "../session/session.ts";
 import { formatNano } from "../timefilter/instant.ts";
-import { nano } from "./fields.ts";
+import { exactJsonNumber, type JsonValue, nano } from "./fields.ts";
 import type { Writer } from "./writer.ts";
 
-/** Every field of one session; device_id, revoked_by and revoked_reason only when set. */
-export function detailsObject(s: Session): Record<string, string | number> {
+/** Every field of one session; device_id, revoked_by, revoked_reason and ttl only when set. */
+export function detailsObject(s: Session): Record<string, JsonValue> {
   return {
     id: s.id,
     user: s.user,
@@ -14,13 +14,14 @@ export function detailsObject(s: Session): Record<string, string | number> {
     started_at: nano(s.startedAt),
     last_access_at: nano(s.lastAccessAt),
     expires_at: nano(s.expiresAt),
-    request_count: s.requestCount,
+    request_count: exactJsonNumber(s.requestCount),
     source_identity: s.sourceIdentity,
     ...(s.deviceId === "" ? {} : { device_id: s.deviceId }),
     ...(s.revokedBy === "" ? {} : { revoked_by: s.revokedBy }),
     ...(s.revokedReason === "" ? {} : { revoked_reason: s.revokedReason }),
     created_at: formatNano(s.createdAt),
     updated_at: nano(s.updatedAt),
+    ...(s.ttl === undefined ? {} : { ttl: exactJsonNumber(s.ttl) }),
   };
 }
 

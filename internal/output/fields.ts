@@ -19,6 +19,21 @@ export const LIST_FIELDS = [
 export const OUTPUT_FORMATS = ["human", "json", "ndjson", "csv"] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
+// JSON.rawJSON (built into Bun) writes the digits as they are: a JS number
+// would round a count past 2^53 (12345678901234567890 → 12345678901234567000).
+const rawJson = (JSON as unknown as { rawJSON(text: string): object }).rawJSON;
+
+/**
+ * A whole number for JSON.stringify that is written exactly, as a JSON number.
+ * @example JSON.stringify({ n: exactJsonNumber(12345678901234567890n) }) // '{"n":12345678901234567890}'
+ */
+export function exactJsonNumber(n: bigint): object {
+  return rawJson(n.toString());
+}
+
+/** A value of a json/ndjson listing object: text, or an exact number. */
+export type JsonValue = string | object;
+
 /** RFC3339Nano in UTC, or "" for a missing timestamp. */
 export function nano(t: Instant | undefined): string {
   return t === undefined ? "" : formatNano(t);
@@ -29,7 +44,7 @@ function seconds(t: Instant | undefined): string {
 }
 
 /** A session as the json/ndjson listing object; a missing timestamp is "". */
-export function listObject(s: Session): Record<(typeof LIST_FIELDS)[number], string | number> {
+export function listObject(s: Session): Record<(typeof LIST_FIELDS)[number], JsonValue> {
   return {
     id: s.id,
     user: s.user,
@@ -38,13 +53,13 @@ export function listObject(s: Session): Record<(typeof LIST_FIELDS)[number], str
     started_at: nano(s.startedAt),
     last_access_at: nano(s.lastAccessAt),
     expires_at: nano(s.expiresAt),
-    request_count: s.requestCount,
+    request_count: exactJsonNumber(s.requestCount),
     server_instance_id: s.serverInstanceId,
     source_identity: s.sourceIdentity,
   };
 }
 
-/** A session as CSV cells, timestamps at second precision; a missing timestamp is "". */
+/** A session as CSV cells, timestamps at second precision, counts as plain digits; a missing timestamp is "". */
 export function listCells(s: Session): string[] {
   return [
     s.id,

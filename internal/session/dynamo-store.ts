@@ -8,23 +8,33 @@ import {
   type ScanCommandOutput,
 } from "@aws-sdk/client-dynamodb";
 import type { DynamoConnection } from "../aws/dynamo-client.ts";
+import { SentinelError } from "../aws/errors.ts";
 import { toSentinelError } from "../aws/sdk-errors.ts";
 import { parseTimestamp } from "../timefilter/instant.ts";
 import { inWindow } from "../timefilter/parse-when.ts";
 import { olderTextBound } from "../timefilter/widen.ts";
-import { itemLabel, type RawItem, readSession } from "./item-schema.ts";
-import { describePlan, type ListingPlan, planListing, planOutlierQueries } from "./listing-plan.ts";
+import { itemKey, itemLabel, malformedLabel, type RawItem, readItem } from "./item-schema.ts";
+import {
+  describePlan,
+  type ListingPlan,
+  planListing,
+  planOutlierQueries,
+  type TextRange,
+  textRange,
+} from "./listing-plan.ts";
 import type { Session, SessionFilter } from "./session.ts";
 import type { FindEvents, FindResult, GetResult, SessionCollector, SessionStore } from "./store.ts";
 
 const QUERY_PAGE_MIN = 100;
 const QUERY_PAGE_MAX = 1_000;
 
-type Page = {
-  Items?: Record<string, AttributeValue>[];
-  LastEvaluatedKey?: Record<string, AttributeValue>;
-  ScannedCount?: number;
-};
+type Key = Record<string, AttributeValue>;
+
+/** A Scan or Query page, checked to be one (see `pageProblem`). */
+type Page = { Items: RawItem[]; LastEvaluatedKey?: Key; ScannedCount: number };
+
+/** A page request in flight; `abort` gives it up (its failure is then ignored). */
+type PendingPage = { page: Promise<Page>; abort(): void };
 
 /** True when a session meets every filter exactly (instants, not text). */
 function matches(s: Session, filter: SessionFilter): boolean {
@@ -34,16 +44,45 @@ function matches(s: Session, filter: SessionFilter): boolean {
   return inWindow(s.createdAt, filter.window);
 }
 
-/** Whether a malformed item could be in the result: only its readable fields can rule it out. */
-function mightMatch(item: RawItem, filter: SessionFilter): boolean {
+/**
+ * Whether a malformed item could be in the result (SPEC §5), by the rules of
+ * the plan's invariant (listing-plan.ts): equality filters compare the stored
+ * string; a `created_at` that parses is placed by its instant, text that starts
+ * with a digit by the text range, anything else cannot be placed and counts.
+ */
+function couldMatch(item: RawItem, filter: SessionFilter, range: TextRange): boolean {
   const text = (name: string) => (item[name] as { S?: unknown } | undefined)?.S;
   for (const name of ["user", "profile", "status"] as const) {
-    const wanted = filter[name];
-    if (wanted !== undefined && typeof text(name) === "string" && text(name) !== wanted) return false;
+    if (filter[name] !== undefined && text(name) !== filter[name]) return false;
   }
   const created = text("created_at");
-  const at = typeof created === "string" ? parseTimestamp(created) : undefined;
-  return at === undefined || inWindow(at, filter.window);
+  if (typeof created !== "string" || !(created >= "0" && created < ":")) return true;
+  const at = parseTimestamp(created);
+  if (at !== undefined) return inWindow(at, filter.window);
+  return created >= range.low && created <= range.high;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+const isCount = (value: unknown) => Number.isSafeInteger(value) && (value as number) >= 0;
+
+/**
+ * Why an answer is not a Scan or Query result, or undefined. DynamoDB always
+ * sends `Count` and `ScannedCount`, and `Items` with `Count` items, each an
+ * attribute map; `LastEvaluatedKey`, when present, is a non-empty map.
+ */
+function pageProblem(output: Record<string, unknown>): string | undefined {
+  if (!isCount(output.Count)) return 'no "Count"';
+  if (!isCount(output.ScannedCount)) return 'no "ScannedCount"';
+  const items = output.Items;
+  if (!Array.isArray(items)) return '"Items" that is not a list';
+  if (items.length !== output.Count) return `${items.length} items where "Count" says ${output.Count}`;
+  if (!items.every(isObject)) return '"Items" with an entry that is not an item';
+  const key = output.LastEvaluatedKey;
+  if (key !== undefined && !(isObject(key) && Object.keys(key).length > 0 && Object.values(key).every(isObject))) {
+    return '"LastEvaluatedKey" that is not a key';
+  }
+  return undefined;
 }
 
 /** Sessions in a DynamoDB table of the SPEC §1 format. */
@@ -85,9 +124,13 @@ export class DynamoSessionStore implements SessionStore {
       }),
     );
     events.onDebug?.(`GetItem ${id}: request id ${output.$metadata.requestId ?? "-"}, ${elapsed(started)}`);
-    if (output.Item === undefined) return { kind: "missing" };
-    const session = readSession(output.Item);
-    return session === undefined ? { kind: "malformed", label: itemLabel(output.Item) } : { kind: "found", session };
+    const item: unknown = output.Item;
+    if (item === undefined) return { kind: "missing" };
+    if (!isObject(item)) throw this.#unexpected("GetItem", '"Item" that is not an item');
+    const reading = readItem(item);
+    return "session" in reading
+      ? { kind: "found", session: reading.session }
+      : { kind: "malformed", label: malformedLabel(item, reading.problem) };
   }
 
   async #run(plan: ListingPlan, filter: SessionFilter, keep: SessionCollector, outer: FindEvents): Promise<FindResult> {
@@ -97,20 +140,25 @@ export class DynamoSessionStore implements SessionStore {
     outer.signal?.addEventListener("abort", () => stopAll.abort(outer.signal?.reason), { once: true });
     const events = { ...outer, signal: stopAll.signal };
     events.onDebug?.(`plan: ${describePlan(plan, segments)}`);
-    const malformed: string[] = [];
+    const range = textRange(filter);
+    // Keyed by item, so an item met by two reads is counted once (SPEC §5).
+    const malformed = new Map<string, { id: string; label: string }>();
     const totals = { itemsRead: 0, matched: 0, pages: 0 };
     let complete = true;
 
     const take = (page: Page) => {
       totals.pages++;
-      totals.itemsRead += page.ScannedCount ?? 0;
-      for (const item of page.Items ?? []) {
-        const session = readSession(item);
-        if (session === undefined) {
-          if (mightMatch(item, filter)) malformed.push(itemLabel(item));
-        } else if (matches(session, filter)) {
+      totals.itemsRead += page.ScannedCount;
+      for (const item of page.Items) {
+        const reading = readItem(item);
+        if ("problem" in reading) {
+          const key = itemKey(item);
+          if (!malformed.has(key) && couldMatch(item, filter, range)) {
+            malformed.set(key, { id: itemLabel(item), label: malformedLabel(item, reading.problem) });
+          }
+        } else if (matches(reading.session, filter)) {
           totals.matched++;
-          keep.offer(session);
+          keep.offer(reading.session);
         }
       }
       events.onProgress?.({ ...totals });
@@ -118,7 +166,7 @@ export class DynamoSessionStore implements SessionStore {
 
     // Once the limit is full and more matched than it holds, a newest-text-first
     // index page whose last key is older than the bound cannot hold a better row.
-    const canStop = (lastKey: Record<string, AttributeValue>) => {
+    const canStop = (lastKey: Key) => {
       const last = keep.lastKeptAt;
       if (plan.operation !== "Query" || last === undefined || keep.offered <= keep.limit) return false;
       const text = lastKey.created_at?.S;
@@ -132,51 +180,87 @@ export class DynamoSessionStore implements SessionStore {
         ? Math.min(QUERY_PAGE_MAX, Math.max(QUERY_PAGE_MIN, keep.limit * 2))
         : undefined;
 
-    const readSegment = async (segment: number) => {
-      let startKey: Record<string, AttributeValue> | undefined;
-      let request = this.#page(plan, segment, segments, startKey, events, pageLimit);
-      for (;;) {
-        const page = await request;
-        startKey = page.LastEvaluatedKey;
-        // Ask for the next page before turning this one into rows.
-        const more = startKey !== undefined;
-        if (more) request = this.#page(plan, segment, segments, startKey, events, pageLimit);
-        take(page);
-        if (!more) return;
-        if (canStop(startKey as Record<string, AttributeValue>)) {
-          complete = false;
-          request.catch(() => {});
-          events.onDebug?.("stopped reading: older pages cannot rank within --limit");
-          return;
+    const readAll = async (read: ListingPlan, segment: number, count: number, stopEarly: boolean) => {
+      // A key seen twice would send reading round in circles.
+      const keysSeen = new Set<string>();
+      let pending = this.#page(read, segment, count, undefined, events, pageLimit);
+      try {
+        for (;;) {
+          const page = await pending.page;
+          const startKey = page.LastEvaluatedKey;
+          if (startKey !== undefined) {
+            const text = JSON.stringify(startKey);
+            if (keysSeen.has(text)) {
+              throw new SentinelError(
+                `the endpoint ${this.#endpoint} answered ${read.operation} with the "LastEvaluatedKey" of an earlier page, so reading would never end: check --endpoint-url`,
+              );
+            }
+            keysSeen.add(text);
+            // Ask for the next page before turning this one into rows.
+            pending = this.#page(read, segment, count, startKey, events, pageLimit);
+          }
+          take(page);
+          if (startKey === undefined) return;
+          if (stopEarly && canStop(startKey)) {
+            complete = false;
+            // The next page is no longer wanted: give up its request rather than leave it running.
+            pending.abort();
+            events.onDebug?.("stopped reading: older pages cannot rank within --limit");
+            return;
+          }
         }
+      } catch (error) {
+        pending.abort();
+        throw error;
       }
     };
 
     try {
-      await Promise.all(Array.from({ length: segments }, (_, segment) => readSegment(segment)));
+      await Promise.all(Array.from({ length: segments }, (_, segment) => readAll(plan, segment, segments, true)));
+      for (const outliers of planOutlierQueries(filter, plan)) await readAll(outliers, 0, 1, false);
     } catch (error) {
       stopAll.abort();
       throw error;
     }
-    for (const outliers of planOutlierQueries(filter, plan)) {
-      let startKey: Record<string, AttributeValue> | undefined;
-      do {
-        const page = await this.#page(outliers, 0, 1, startKey, events);
-        take(page);
-        startKey = page.LastEvaluatedKey;
-      } while (startKey !== undefined);
-    }
-    // Sorted, so the warning names the same items whatever order the segments answered in.
-    malformed.sort();
-    return { matched: totals.matched, complete, malformed, itemsRead: totals.itemsRead };
+    // Sorted by id, so the warning names the same items whatever order the segments answered in.
+    const labels = [...malformed.values()]
+      .sort((a, b) => (a.id !== b.id ? (a.id < b.id ? -1 : 1) : a.label < b.label ? -1 : a.label > b.label ? 1 : 0))
+      .map((entry) => entry.label);
+    return { matched: totals.matched, complete, malformed: labels, itemsRead: totals.itemsRead };
   }
 
-  async #page(
+  /** Starts one page request, abortable on its own or with the whole listing. */
+  #page(
     plan: ListingPlan,
     segment: number,
     segments: number,
-    startKey: Record<string, AttributeValue> | undefined,
+    startKey: Key | undefined,
     events: FindEvents,
+    pageLimit?: number,
+  ): PendingPage {
+    const request = new AbortController();
+    const passOn = () => request.abort(events.signal?.reason);
+    if (events.signal?.aborted) passOn();
+    else events.signal?.addEventListener("abort", passOn, { once: true });
+    const page = this.#readPage(plan, segment, segments, startKey, events, request.signal, pageLimit);
+    const done = () => events.signal?.removeEventListener("abort", passOn);
+    page.then(done, done);
+    return {
+      page,
+      abort: () => {
+        page.catch(() => {});
+        request.abort();
+      },
+    };
+  }
+
+  async #readPage(
+    plan: ListingPlan,
+    segment: number,
+    segments: number,
+    startKey: Key | undefined,
+    events: FindEvents,
+    signal: AbortSignal,
     pageLimit?: number,
   ): Promise<Page> {
     const common = {
@@ -198,20 +282,29 @@ export class DynamoSessionStore implements SessionStore {
               KeyConditionExpression: plan.keyConditionExpression,
               ScanIndexForward: false,
             }),
-            { abortSignal: events.signal },
+            { abortSignal: signal },
           )
         : this.#client.send(
             new ScanCommand({
               ...common,
               ...(segments > 1 ? { Segment: segment, TotalSegments: segments } : {}),
             }),
-            { abortSignal: events.signal },
+            { abortSignal: signal },
           ),
     );
+    const problem = pageProblem(output as unknown as Record<string, unknown>);
+    if (problem !== undefined) throw this.#unexpected(plan.operation, problem);
     events.onDebug?.(
       `${plan.operation}${segments > 1 ? ` segment ${segment}` : ""}: ${output.ScannedCount ?? 0} read, ${output.Count ?? 0} returned, request id ${output.$metadata.requestId ?? "-"}, attempts ${output.$metadata.attempts ?? 1}, ${elapsed(started)}`,
     );
-    return output;
+    return output as Page;
+  }
+
+  /** The error for an answer that is not the operation's result: the endpoint is not (only) DynamoDB. */
+  #unexpected(operation: string, problem: string): SentinelError {
+    return new SentinelError(
+      `the endpoint ${this.#endpoint} answered ${operation} with ${problem}, which is not a ${operation} result: check --endpoint-url`,
+    );
   }
 
   async #send<T>(operation: string, call: () => Promise<T>): Promise<T> {

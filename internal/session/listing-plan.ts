@@ -1,9 +1,10 @@
 import { createdAtTextRange } from "../timefilter/widen.ts";
+import { ITEM_ATTRIBUTES } from "./item-schema.ts";
 import type { SessionFilter } from "./session.ts";
 
 type AttributeValueS = { S: string };
 
-/** One DynamoDB read (Query on an index, or Scan) that returns a superset of the matching items. */
+/** One DynamoDB read (Query on an index, or Scan). */
 export type ListingPlan = {
   operation: "Query" | "Scan";
   indexName?: string;
@@ -14,20 +15,8 @@ export type ListingPlan = {
   expressionAttributeValues: Record<string, AttributeValueS>;
 };
 
-/** Attributes a listing reads: the output fields plus created_at. */
-export const LISTING_ATTRIBUTES = [
-  "id",
-  "user",
-  "profile",
-  "status",
-  "started_at",
-  "last_access_at",
-  "expires_at",
-  "created_at",
-  "request_count",
-  "server_instance_id",
-  "source_identity",
-] as const;
+/** The `created_at` text range of a listing: every item read with text in [low, high] is placed by it. */
+export type TextRange = { low: string; high: string };
 
 type FilterAttribute = "user" | "profile" | "status";
 
@@ -38,49 +27,84 @@ const INDEXES: { attribute: FilterAttribute; indexName: string }[] = [
   { attribute: "status", indexName: "gsi-status" },
 ];
 
-// Every attribute goes through a placeholder: "user" and "status" are reserved
-// words, and user-supplied text only ever travels as an expression value.
+// Every attribute goes through a placeholder: "user", "status" and "ttl" are
+// reserved words, and user-supplied text only ever travels as an expression value.
 const nameOf = (attribute: string) => `#${attribute}`;
 
-// Every timestamp text starts with a digit: text below "0" or from ":" (the
-// character after "9") up cannot be one, and is read so it is reported as
-// malformed instead of vanishing behind the window's text range.
-const NOT_A_TIMESTAMP_BELOW = "0";
-const NOT_A_TIMESTAMP_FROM = ":";
+// Text that starts with a digit is at least "0" and below ":" (the character
+// after "9"). A timestamp starts with a digit; text outside ["0", ":") cannot
+// be placed in time at all.
+const DIGIT_FIRST = "0";
+const AFTER_DIGITS = ":";
+
+/*
+ * The invariant of every plan: each item is either read (exactly once) and
+ * then classified exactly, or it cannot match.
+ *
+ * - A valid timestamp inside the window has text in the range [low, high]
+ *   of `textRange` (widen.ts: whole days around the window, any case of
+ *   "T"/"Z", any fraction and offset). The main read covers that range: an
+ *   index's key condition, or a Scan's filter. Items read are then validated
+ *   (SPEC §1) and filtered on parsed instants (`inWindow`), so the range may
+ *   hold more than the window.
+ * - Text that starts with a digit but lies outside the range is a valid
+ *   timestamp outside the window, or malformed text that is placed outside
+ *   the window by its text (SPEC §5): it cannot match.
+ * - Text that does not start with a digit (below "0", or from ":" on),
+ *   a `created_at` that is not a string, or none at all cannot be placed in
+ *   or out of the window: the Scan's filter keeps those, and on an index the
+ *   outlier queries (`planOutlierQueries`) read them (an index holds no item
+ *   without its sort key, nor one whose key has another type). They are
+ *   reported as malformed when their equality filters match.
+ * - The reads do not overlap: the range starts at "0" or later (a four-digit
+ *   year) and its high end starts with a digit, so it lies inside ["0", ":"),
+ *   while the outlier queries read below "0" and from ":". The store still
+ *   counts malformed items by key, in case a read meets one twice.
+ * - Equality filters compare the stored string: an item whose `user` is
+ *   missing or not a string never equals `--user alice`, in a key condition,
+ *   a filter expression, or the store's check of a malformed item alike.
+ */
+
+/** The `created_at` text range read for a filter's window (see the invariant above). */
+export function textRange(filter: SessionFilter): TextRange {
+  const range = createdAtTextRange(filter.window);
+  return { low: range.low ?? DIGIT_FIRST, high: range.high };
+}
 
 /**
  * The read for a filter: a Query on the index of the most selective equality
- * filter (user, then profile, then status) with `created_at` as a key range,
- * or a Scan when there is none or `useIndex` is false. The `created_at` range
- * is widened for zone offsets, so callers filter exactly afterwards. A Scan
- * also returns items whose `created_at` is missing, not a string, or text that
- * cannot be a timestamp; for a Query, `planOutlierQueries` covers those.
+ * filter (user, then profile, then status) with the `created_at` text range as
+ * its key range, or a Scan when there is none or `useIndex` is false. A Scan
+ * also returns the items whose `created_at` cannot be placed; for a Query,
+ * `planOutlierQueries` reads those. Every attribute of SPEC §1 is read, so
+ * every item can be validated in full.
  */
 export function planListing(filter: SessionFilter, useIndex = true): ListingPlan {
-  const range = createdAtTextRange(filter.window);
-  const values: Record<string, AttributeValueS> = { ":created_high": { S: range.high } };
-  if (range.low !== undefined) values[":created_low"] = { S: range.low };
-  const inRange =
-    range.low === undefined ? "#created_at <= :created_high" : "#created_at BETWEEN :created_low AND :created_high";
+  const range = textRange(filter);
+  const values: Record<string, AttributeValueS> = {
+    ":created_low": { S: range.low },
+    ":created_high": { S: range.high },
+  };
+  const inRange = "#created_at BETWEEN :created_low AND :created_high";
   const keyed = useIndex ? INDEXES.find(({ attribute }) => filter[attribute] !== undefined) : undefined;
   if (keyed !== undefined) return queryPlan(filter, keyed, inRange, values);
   Object.assign(values, {
     ":string_type": { S: "S" },
-    ":not_below": { S: NOT_A_TIMESTAMP_BELOW },
-    ":not_from": { S: NOT_A_TIMESTAMP_FROM },
+    ":digit_first": { S: DIGIT_FIRST },
+    ":after_digits": { S: AFTER_DIGITS },
   });
-  const created = `(${inRange} OR NOT attribute_type(#created_at, :string_type) OR #created_at < :not_below OR #created_at >= :not_from)`;
+  const created = `(${inRange} OR NOT attribute_type(#created_at, :string_type) OR #created_at < :digit_first OR #created_at >= :after_digits)`;
   const conditions = [...equalities(filter, values), created];
   return { operation: "Scan", filterExpression: conditions.join(" AND "), ...projection(values) };
 }
 
-/** For a Query plan, the reads of the same key whose `created_at` text cannot be a timestamp. */
+/** For a Query plan, the reads of the same key whose `created_at` text does not start with a digit. */
 export function planOutlierQueries(filter: SessionFilter, plan: ListingPlan): ListingPlan[] {
   const keyed = INDEXES.find(({ indexName }) => indexName === plan.indexName);
   if (plan.operation !== "Query" || keyed === undefined) return [];
   return [
-    queryPlan(filter, keyed, "#created_at < :not_below", { ":not_below": { S: NOT_A_TIMESTAMP_BELOW } }),
-    queryPlan(filter, keyed, "#created_at >= :not_from", { ":not_from": { S: NOT_A_TIMESTAMP_FROM } }),
+    queryPlan(filter, keyed, "#created_at < :digit_first", { ":digit_first": { S: DIGIT_FIRST } }),
+    queryPlan(filter, keyed, "#created_at >= :after_digits", { ":after_digits": { S: AFTER_DIGITS } }),
   ];
 }
 
@@ -112,9 +136,9 @@ function equalities(filter: SessionFilter, values: Record<string, AttributeValue
 
 function projection(values: Record<string, AttributeValueS>) {
   const names: Record<string, string> = {};
-  for (const attribute of LISTING_ATTRIBUTES) names[nameOf(attribute)] = attribute;
+  for (const attribute of ITEM_ATTRIBUTES) names[nameOf(attribute)] = attribute;
   return {
-    projectionExpression: LISTING_ATTRIBUTES.map(nameOf).join(", "),
+    projectionExpression: ITEM_ATTRIBUTES.map(nameOf).join(", "),
     expressionAttributeNames: names,
     expressionAttributeValues: values,
   };

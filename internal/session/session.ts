@@ -1,7 +1,10 @@
 import type { Instant } from "../timefilter/instant.ts";
 import type { TimeWindow } from "../timefilter/parse-when.ts";
 
-/** One Sentinel server session as read from the table; missing optional text is "". */
+/**
+ * One Sentinel server session as read from the table, every attribute of
+ * SPEC §1; missing optional text is "", a missing timestamp or `ttl` undefined.
+ */
 export type Session = {
   id: string;
   user: string;
@@ -13,11 +16,14 @@ export type Session = {
   expiresAt?: Instant;
   createdAt: Instant;
   updatedAt?: Instant;
-  requestCount: number;
+  /** Exact: DynamoDB numbers have up to 38 digits. A missing count is 0. */
+  requestCount: bigint;
   sourceIdentity: string;
   deviceId: string;
   revokedBy: string;
   revokedReason: string;
+  /** When DynamoDB may delete the item, in Unix seconds (exact, like requestCount). */
+  ttl?: bigint;
 };
 
 /** The statuses Sentinel writes; items may carry others, which are passed through. */

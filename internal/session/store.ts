@@ -31,7 +31,12 @@ export type FindResult = {
   matched: number;
   /** False when reading stopped early because no older page could rank in the limit. */
   complete: boolean;
-  /** Ids (or stand-ins) of items that failed validation, sorted. */
+  /**
+   * One label per item that failed validation and could be in the result,
+   * sorted by id: the id (or a stand-in) and the first problem, e.g.
+   * `aaaaaaaaaaaaaaa3 (created_at "2026-02-30T00:00:00Z": no such date)`.
+   * Stored text is raw here; it is made printable where it is shown.
+   */
   malformed: string[];
   /** Items the database read (the sum of ScannedCount). */
   itemsRead: number;
@@ -40,6 +45,7 @@ export type FindResult = {
 export type GetResult =
   | { kind: "found"; session: Session }
   | { kind: "missing" }
+  /** `label` as in FindResult.malformed. */
   | { kind: "malformed"; label: string };
 
 /** Where sessions come from; the commands see only this. */

@@ -49,32 +49,57 @@ export function isCalendarDate(year: number, month: number, day: number): boolea
   return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
 }
 
+/** The first instant a timestamp may name: 0001-01-01T00:00:00Z. */
+export const FIRST_INSTANT: Instant = { sec: daysFromCivil(1, 1, 1) * SECONDS_PER_DAY, nanos: 0 };
+/** The last instant a timestamp may name: 9999-12-31T23:59:59.999999999Z. */
+export const LAST_INSTANT: Instant = {
+  sec: (daysFromCivil(9999, 12, 31) + 1) * SECONDS_PER_DAY - 1,
+  nanos: 999_999_999,
+};
+
+/** An RFC 3339 timestamp read, or why it is none. */
+export type TimestampReading = { at: Instant } | { problem: string };
+
 /**
- * Parses an RFC 3339 timestamp with 0–9 fraction digits and a `Z` or `±hh:mm`
- * zone; `undefined` when it is not one or names an impossible calendar value.
- * @example parseTimestamp("2026-01-20T12:30:00.5+02:00") // { sec: 1768905000, nanos: 500000000 }
+ * Reads an RFC 3339 timestamp with 0–9 fraction digits and a `Z` or `±hh:mm`
+ * zone (`T` and `Z` in either case, as RFC 3339 allows), or says why it is
+ * none: not that shape, an impossible calendar value, or an instant outside
+ * the years 0001–9999 in UTC (Go's RFC 3339 formatting cannot write those).
+ * @example readTimestamp("2026-02-30T00:00:00Z") // { problem: "no such date" }
  */
-export function parseTimestamp(text: string): Instant | undefined {
+export function readTimestamp(text: string): TimestampReading {
   const m = RFC3339.exec(text);
-  if (m === null) return undefined;
+  if (m === null) return { problem: "not an RFC 3339 timestamp" };
   const year = Number(m[1]);
   const month = Number(m[2]);
   const day = Number(m[3]);
   const hour = Number(m[4]);
   const minute = Number(m[5]);
   const second = Number(m[6]);
-  if (!isCalendarDate(year, month, day) || hour > 23 || minute > 59 || second > 59) return undefined;
+  if (!isCalendarDate(year, month, day)) return { problem: "no such date" };
+  if (hour > 23 || minute > 59 || second > 59) return { problem: "no such time" };
   let offsetSec = 0;
   if (m[8] === undefined) {
     const offHour = Number(m[10]);
     const offMinute = Number(m[11]);
-    if (offHour > 23 || offMinute > 59) return undefined;
+    if (offHour > 23 || offMinute > 59) return { problem: "no such zone offset" };
     offsetSec = (offHour * 3600 + offMinute * 60) * (m[9] === "-" ? -1 : 1);
   }
   const fraction = m[7];
   const nanos = fraction === undefined ? 0 : Number(fraction.padEnd(9, "0"));
   const sec = daysFromCivil(year, month, day) * SECONDS_PER_DAY + hour * 3600 + minute * 60 + second - offsetSec;
-  return { sec, nanos };
+  if (sec < FIRST_INSTANT.sec || sec > LAST_INSTANT.sec) return { problem: "outside the years 0001-9999 in UTC" };
+  return { at: { sec, nanos } };
+}
+
+/**
+ * Parses an RFC 3339 timestamp (see `readTimestamp`); `undefined` when it is
+ * not one, names an impossible calendar value, or lies outside 0001–9999 UTC.
+ * @example parseTimestamp("2026-01-20T12:30:00.5+02:00") // { sec: 1768905000, nanos: 500000000 }
+ */
+export function parseTimestamp(text: string): Instant | undefined {
+  const reading = readTimestamp(text);
+  return "at" in reading ? reading.at : undefined;
 }
 
 /** Orders two instants: negative, zero or positive. */

@@ -1,38 +1,102 @@
 import { expect, test } from "bun:test";
-import { parseTimestamp } from "./instant.ts";
+import { randomSource } from "../../scripts/generate-sessions.ts";
+import { FIRST_INSTANT, type Instant, LAST_INSTANT, parseTimestamp } from "./instant.ts";
 import { createdAtTextRange, olderTextBound } from "./widen.ts";
 
 const at = (text: string) => parseTimestamp(text)!;
 
-test("createdAtTextRange() matches the documented example", () => {
-  expect(createdAtTextRange({ since: at("2026-01-20T00:00:00Z"), until: at("2026-01-21T00:00:00Z") })).toEqual({
-    low: "2026-01-19T00:00:00",
-    high: "2026-01-22T00:00:00~",
+/**
+ * How a writer may store instant `t` with a zone offset, computed with Date:
+ * local wall time, a fraction, "T"/"t" and "Z"/"z" in either case. Years that
+ * a four-digit text cannot hold give undefined.
+ */
+function storedText(t: Instant, offsetMinutes: number, lower: boolean, fraction: string): string | undefined {
+  const iso = new Date((t.sec + offsetMinutes * 60) * 1000).toISOString();
+  if (!/^\d{4}-/.test(iso)) return undefined;
+  const sign = offsetMinutes < 0 ? "-" : "+";
+  const abs = Math.abs(offsetMinutes);
+  const zone =
+    offsetMinutes === 0
+      ? lower
+        ? "z"
+        : "Z"
+      : `${sign}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
+  return `${iso.slice(0, 10)}${lower ? "t" : "T"}${iso.slice(11, 19)}${fraction}${zone}`;
+}
+
+const within = (text: string, range: { low?: string; high: string }) =>
+  (range.low === undefined || text >= range.low) && text <= range.high;
+
+test("createdAtTextRange() matches its documented example", () => {
+  expect(createdAtTextRange({ since: at("2026-01-20T10:00:00Z"), until: at("2026-01-21T00:00:00Z") })).toEqual({
+    low: "2026-01-19",
+    high: "2026-01-22~",
   });
 });
 
+test("createdAtTextRange() without since has no low end", () => {
+  expect(createdAtTextRange({ until: at("2026-11-26T12:00:00Z") })).toEqual({ high: "2026-11-27~" });
+});
+
 test("createdAtTextRange() holds the text of every stored form of the window's edges", () => {
-  const window = { since: at("2026-01-20T10:00:00Z"), until: at("2026-01-20T12:00:00Z") };
-  const { low, high } = createdAtTextRange(window);
-  const edges = [
+  const window = { since: at("2026-01-20T10:00:00Z"), until: at("2026-11-26T12:00:00Z") };
+  const range = createdAtTextRange(window);
+  for (const text of [
     "2026-01-20T10:00:00Z",
     "2026-01-20T10:00:00.000000001Z",
-    "2026-01-20T12:00:00Z",
-    "2026-01-20T08:00:00-02:00",
-    "2026-01-20T00:00:00-10:00",
-    "2026-01-20T23:59:00+23:59",
-    "2026-01-21T11:59:00+23:59",
     "2026-01-19T10:01:00-23:59",
-  ];
-  for (const text of edges) {
-    expect(text >= (low as string) && text <= high).toBe(true);
+    "2026-01-19t20:00:00-14:00",
+    "2026-11-26T12:00:00Z",
+    "2026-11-26t12:00:00z",
+    "2026-11-27t01:00:00+14:00",
+    "2026-11-27T11:59:00+23:59",
+  ]) {
+    expect(within(text, range)).toBe(true);
   }
 });
 
-test("olderTextBound() is below the text of anything as new as the instant", () => {
+test("createdAtTextRange() stays within four-digit years at both ends of time", () => {
+  const whole = { since: FIRST_INSTANT, until: LAST_INSTANT };
+  expect(createdAtTextRange(whole)).toEqual({ low: "0000-12-31", high: "9999-12-31~" });
+  expect(createdAtTextRange({ until: at("9999-12-31T00:00:00Z") })).toEqual({ high: "9999-12-31~" });
+  expect(createdAtTextRange({ since: at("0001-01-01T00:00:00+00:00"), until: at("0001-01-01T12:00:00Z") })).toEqual({
+    low: "0000-12-31",
+    high: "0001-01-02~",
+  });
+  for (const text of ["9999-12-31T23:59:59.999999999Z", "9999-12-31t23:59:59+23:59", "0000-12-31T00:01:00-23:59"]) {
+    expect(within(text, createdAtTextRange(whole))).toBe(true);
+  }
+  // Instants beyond the representable years (a long duration) clamp as well.
+  expect(createdAtTextRange({ since: { sec: -1e12, nanos: 0 }, until: { sec: 1e12, nanos: 0 } })).toEqual({
+    low: "0000-01-01",
+    high: "9999-12-31~",
+  });
+});
+
+test("createdAtTextRange() holds every stored text of 20,000 random instants in a window around them", () => {
+  const random = randomSource(4242);
+  const span = LAST_INSTANT.sec - FIRST_INSTANT.sec;
+  for (let i = 0; i < 20_000; i++) {
+    const t = { sec: FIRST_INSTANT.sec + Math.floor(random() * span), nanos: Math.floor(random() * 1e9) };
+    const offset = Math.floor(random() * (2 * 1439 + 1)) - 1439; // −23:59 … +23:59
+    const text = storedText(t, offset, random() < 0.5, random() < 0.5 ? "" : ".123456789");
+    if (text === undefined) continue;
+    expect(parseTimestamp(text)?.sec).toBe(t.sec);
+    // The window is exactly the instant, or starts/ends up to a day away.
+    const before = { sec: t.sec - Math.floor(random() * 86_400), nanos: 0 };
+    const after = { sec: t.sec + Math.floor(random() * 86_400), nanos: 0 };
+    expect(within(text, createdAtTextRange({ since: t, until: t }))).toBe(true);
+    expect(within(text, createdAtTextRange({ since: before, until: after }))).toBe(true);
+    expect(within(text, createdAtTextRange({ until: t }))).toBe(true);
+    expect(text >= olderTextBound(t)).toBe(true);
+  }
+});
+
+test("olderTextBound() matches its documented example and is below anything as new as the instant", () => {
   const kept = at("2026-01-20T10:00:00Z");
-  const bound = olderTextBound(kept);
+  expect(olderTextBound(kept)).toBe("2026-01-19");
   // The oldest text an item at 10:00:00Z can have: an offset of -23:59.
-  expect("2026-01-19T10:01:00-23:59" > bound).toBe(true);
-  expect(bound).toBe("2026-01-19T09:59:59");
+  expect("2026-01-19T10:01:00-23:59" >= olderTextBound(kept)).toBe(true);
+  expect("2026-01-19t10:01:00-23:59" >= olderTextBound(kept)).toBe(true);
+  expect(olderTextBound(at("0001-01-01T00:00:00Z"))).toBe("0000-12-31");
 });

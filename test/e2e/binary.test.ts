@@ -280,7 +280,9 @@ describe("exit statuses and messages", () => {
     );
     expect(result.code).toBe(3);
     expect(result.stdout.split("\n").length).toBe(3);
-    expect(result.stderr).toBe("warning: skipped 1 malformed session item(s): 00000000000000f2\n");
+    expect(result.stderr).toBe(
+      'warning: skipped 1 malformed session item(s): 00000000000000f2 (created_at "2026-02-30T00:00:00Z": no such date)\n',
+    );
   });
 
   test("Ctrl-C (SIGINT) during a read is exit 130 without a stack trace", async () => {

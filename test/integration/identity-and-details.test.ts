@@ -152,7 +152,9 @@ Revoked reason:  offboarding
   test("a malformed item is exit 3 with a warning", async () => {
     const result = await runInProcess(["server-session", "00000000000000d1", "--table", table], NOW);
     expect(result.code).toBe(3);
-    expect(result.stderr).toBe("warning: skipped 1 malformed session item(s): 00000000000000d1\n");
+    expect(result.stderr).toBe(
+      'warning: skipped 1 malformed session item(s): 00000000000000d1 (created_at "not a time": not an RFC 3339 timestamp)\n',
+    );
   });
 });
 
@@ -170,7 +172,7 @@ describe("malformed items in a listing", () => {
       "00000000000000a2",
     ]);
     expect(result.stderr).toBe(
-      "warning: skipped 3 malformed session item(s): 00000000000000d1, 00000000000000e1, 00000000000000e2\n",
+      'warning: skipped 3 malformed session item(s): 00000000000000d1 (created_at "not a time": not an RFC 3339 timestamp), 00000000000000e1 (created_at: missing), 00000000000000e2 (request_count: not a number (S))\n',
     );
   });
 
@@ -178,7 +180,9 @@ describe("malformed items in a listing", () => {
     const result = await runInProcess(["server-sessions", "--table", table, "--user", "dave", "--since", "7d"], NOW);
     expect(result.code).toBe(3);
     expect(result.stdout).toBe("No sessions found.\n");
-    expect(result.stderr).toBe("warning: skipped 1 malformed session item(s): 00000000000000d1\n");
+    expect(result.stderr).toBe(
+      'warning: skipped 1 malformed session item(s): 00000000000000d1 (created_at "not a time": not an RFC 3339 timestamp)\n',
+    );
   });
 
   test("a malformed item ruled out by a readable filter field is not reported", async () => {

@@ -9,7 +9,7 @@ export function sessionAt(id: string, sec: number, nanos = 0): Session {
     status: "",
     serverInstanceId: "",
     createdAt: { sec, nanos },
-    requestCount: 0,
+    requestCount: 0n,
     sourceIdentity: "",
     deviceId: "",
     revokedBy: "",
