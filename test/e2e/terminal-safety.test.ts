@@ -50,7 +50,9 @@ describe("stored text", () => {
     ]);
     const result = await runBinary(["server-sessions", "--table", broken, "--until", "2099-01-01"], env());
     expect(result.code).toBe(3);
-    expect(result.stderr).toBe("warning: skipped 1 malformed session item(s): x\\u001b[31mred\\u001b[0m\n");
+    expect(result.stderr).toBe(
+      "warning: skipped 1 malformed session item(s): x\\u001b[31mred\\u001b[0m (created_at: missing)\n",
+    );
   });
 
   test("the details view shows every stored value escaped, exactly", async () => {
