@@ -68,6 +68,7 @@ const io: IO = {
   // Only a terminal shows a progress line, so only there is one to erase.
   stderr: process.stderr.isTTY ? erasingStatusLine(streamWriter(process.stderr)) : streamWriter(process.stderr),
   stdoutIsTTY: process.stdout.isTTY === true,
+  ...(process.stdout.columns === undefined ? {} : { stdoutColumns: process.stdout.columns }),
   stderrIsTTY: process.stderr.isTTY === true,
   env: process.env,
   now: () => new Date(),

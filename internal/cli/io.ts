@@ -8,6 +8,8 @@ export interface IO {
   stderr: Writer;
   stdoutIsTTY: boolean;
   stderrIsTTY: boolean;
+  /** The terminal's width when stdout is one (the COLUMNS variable takes precedence). */
+  stdoutColumns?: number;
   env: Readonly<Record<string, string | undefined>>;
   now(): Date;
   /** True when stdin is a terminal, where a confirmation can be asked. */

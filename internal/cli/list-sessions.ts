@@ -11,12 +11,16 @@ import {
 import { HashingWriter } from "../evidence/hashing-writer.ts";
 import { writeManifest } from "../evidence/manifest.ts";
 import { type CallerIdentity, UnsupportedCallerError, userNameOf } from "../identity/caller.ts";
-import { LIST_FIELDS, OUTPUT_FORMATS, type OutputFormat } from "../output/fields.ts";
+import { COLUMN_NAMES, type ColumnName, columnsFor, DEFAULT_COLUMNS, defaultHumanColumns } from "../output/columns.ts";
+import { OUTPUT_FORMATS, type OutputFormat } from "../output/fields.ts";
 import { listingFormat } from "../output/listing-format.ts";
-import type { Text } from "../output/writer.ts";
+import type { RowFormat } from "../output/row-format.ts";
+import type { Text, Writer } from "../output/writer.ts";
 import { CompactNewestFirst } from "../session/compact-rows.ts";
 import { NewestFirst } from "../session/newest-first.ts";
+import { RowStream } from "../session/row-stream.ts";
 import { SESSION_STATUSES, type Session, type SessionFilter } from "../session/session.ts";
+import type { FindEvents, FindResult, SessionStore } from "../session/store.ts";
 import { addNanos, compareInstants, formatNano, instantFromDate } from "../timefilter/instant.ts";
 import { describeWindowProblem, parseDuration, parseWindow, type TimeWindow } from "../timefilter/parse-when.ts";
 import { type Command, oneOf, toggle, value } from "./command.ts";
@@ -24,8 +28,9 @@ import { CONNECTION_FLAGS, connectionOptions } from "./connection-flags.ts";
 import type { Deps } from "./deps.ts";
 import { ExitCode } from "./exit-code.ts";
 import * as flag from "./flag-values.ts";
-import { count, say } from "./io.ts";
+import { count, type IO, say } from "./io.ts";
 import { Progress } from "./progress.ts";
+import { closest } from "./suggest.ts";
 
 export type ListSessionsOptions = {
   table: string;
@@ -46,10 +51,37 @@ export type ListSessionsOptions = {
   checkpoint?: { path: string; settleNanos: number; sinceGiven: boolean; untilGiven: boolean };
   /** argv after the program name, for the manifest. */
   argv: readonly string[];
+  /** --columns; undefined = the default of each format. */
+  columns?: readonly ColumnName[];
+  /** newest: sorted, newest first; none: as read. */
+  order: "newest" | "none";
 };
 
 const MALFORMED_PREVIEW = 5;
 const DEFAULT_SETTLE_NANOS = 5 * 60e9;
+
+/**
+ * The names of `--columns`, in the order given; `all` is every column.
+ * @example parseColumns("id,user,ttl") // ["id", "user", "ttl"]
+ */
+export function parseColumns(text: string): ColumnName[] {
+  if (text === "all") return [...COLUMN_NAMES];
+  const names = text.split(",").map((name) => name.trim());
+  const valid = `valid names: ${COLUMN_NAMES.join(", ")}, or all`;
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (name === "") throw new UsageError(`invalid --columns ${JSON.stringify(text)}: an empty name; ${valid}`);
+    if (!(COLUMN_NAMES as readonly string[]).includes(name)) {
+      const guess = closest(name, COLUMN_NAMES);
+      const hint = guess === undefined ? "" : `did you mean "${guess}"? `;
+      throw new UsageError(`invalid --columns: unknown column ${JSON.stringify(name)}: ${hint}${valid}`);
+    }
+    if (seen.has(name))
+      throw new UsageError(`invalid --columns: ${JSON.stringify(name)} is named twice; name each column once`);
+    seen.add(name);
+  }
+  return names as ColumnName[];
+}
 
 /** The window of a checkpointed run, or undefined when there is nothing settled to export yet. */
 function checkpointWindow(
@@ -172,13 +204,17 @@ async function exportSessions(
     }
     const progress = new Progress(io);
     const startedMs = performance.now();
-    const format = listingFormat(opts.output, opts.formulaGuard);
-    // A full export keeps its rows as compact bytes; a limited one keeps at most `limit` rows.
-    const keep =
-      opts.limit === 0 && opts.output !== "human"
-        ? new CompactNewestFirst(format.row as (session: Session) => Text)
-        : new NewestFirst(opts.limit, format.row);
-    const result = await store.find(filter, keep, {
+    const columns =
+      opts.columns === undefined && opts.output === "human"
+        ? defaultHumanColumns(instantFromDate(run.startedAt))
+        : columnsFor(opts.columns ?? DEFAULT_COLUMNS, instantFromDate(run.startedAt));
+    const format = listingFormat(opts.output, {
+      columns,
+      formulaGuard: opts.formulaGuard,
+      fitWidth: opts.output === "human" ? terminalWidth(io) : undefined,
+    });
+    const stdout = opts.manifest === undefined ? io.stdout : new HashingWriter(io.stdout);
+    const events: FindEvents = {
       onProgress: (p) => {
         progress.update(p);
         deps.afterPage?.();
@@ -189,17 +225,21 @@ async function exportSessions(
       },
       onDebug: debug,
       signal: deps.signal,
-    });
+    };
+    const read = (result: FindResult, kept: number) =>
+      debug(
+        `read ${count(result.itemsRead)} items, matched ${count(result.matched)}, kept ${count(kept)} in ${Math.round(performance.now() - startedMs)} ms`,
+      );
+    const { keep, result } =
+      opts.order === "none"
+        ? await streamRows(store, filter, format, opts.limit, stdout, events)
+        : await sortedRows(store, filter, format, opts, stdout, { ...events, onRead: read });
     progress.clear();
-    debug(
-      `read ${count(result.itemsRead)} items, matched ${count(result.matched)}, wrote ${count(keep.size)} in ${Math.round(performance.now() - startedMs)} ms`,
-    );
-    const stdout = opts.manifest === undefined ? io.stdout : new HashingWriter(io.stdout);
-    await format.write(stdout, keep.sorted());
     const truncated = keep.size < result.matched;
     if (truncated) {
       const of = result.complete ? count(result.matched) : `at least ${count(result.matched)}`;
-      await note(`note: showing the ${count(keep.size)} newest of ${of} matching sessions; --limit 0 shows all`);
+      const which = opts.order === "none" ? "first read" : "newest";
+      await note(`note: showing the ${count(keep.size)} ${which} of ${of} matching sessions; --limit 0 shows all`);
     }
     let status: ExitCode = ExitCode.Ok;
     if (result.malformed.length > 0) {
@@ -227,7 +267,12 @@ async function exportSessions(
         limit: opts.limit,
         truncated,
         malformed: result.malformed,
-        output: { format: opts.output, columns: [...LIST_FIELDS], bytes: stdout.bytes, sha256: stdout.digest() },
+        output: {
+          format: opts.output,
+          columns: columns.map((c) => c.name),
+          bytes: stdout.bytes,
+          sha256: stdout.digest(),
+        },
         exitStatus: status,
       });
     }
@@ -242,6 +287,66 @@ async function exportSessions(
   } finally {
     close();
   }
+}
+
+type Rows = { keep: { size: number }; result: FindResult };
+
+/** The default order: every row read first, then written newest first. */
+async function sortedRows(
+  store: SessionStore,
+  filter: SessionFilter,
+  format: RowFormat<unknown>,
+  opts: ListSessionsOptions,
+  stdout: Writer,
+  events: FindEvents & { onRead(result: FindResult, kept: number): void },
+): Promise<Rows> {
+  // A full export keeps its rows as compact bytes; a limited one keeps at most `limit` rows.
+  const keep =
+    opts.limit === 0 && opts.output !== "human"
+      ? new CompactNewestFirst(format.row as (session: Session) => Text)
+      : new NewestFirst(opts.limit, format.row);
+  const result = await store.find(filter, keep, events);
+  events.onRead(result, keep.size);
+  await format.write(stdout, keep.sorted());
+  return { keep, result };
+}
+
+/** `--order none`: rows are written as pages arrive; reading waits for the writing. */
+async function streamRows(
+  store: SessionStore,
+  filter: SessionFilter,
+  format: RowFormat<unknown>,
+  limit: number,
+  stdout: Writer,
+  events: FindEvents,
+): Promise<Rows> {
+  const rows = new RowStream(limit, format.row);
+  const writing = format.write(stdout, rows);
+  // A failed write (a closed pipe) must not leave reading waiting for a writer that is gone.
+  const writeFailed = writing.then(
+    () => new Promise<never>(() => {}),
+    (error) => Promise.reject(error),
+  );
+  writeFailed.catch(() => {});
+  let result: FindResult;
+  try {
+    result = await store.find(filter, rows, {
+      ...events,
+      afterPage: () => Promise.race([rows.drained(), writeFailed]),
+    });
+  } finally {
+    rows.close();
+  }
+  await writing;
+  return { keep: rows, result };
+}
+
+/** The width to fit a human table to: a terminal's (COLUMNS first), none for a pipe or file. */
+function terminalWidth(io: IO): number | undefined {
+  if (!io.stdoutIsTTY) return undefined;
+  const fromEnv = Number(io.env.COLUMNS);
+  if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
+  return io.stdoutColumns;
 }
 
 function preview(labels: string[]): string {
@@ -274,6 +379,17 @@ ties by id). With no filter at all, lists the caller's own sessions (STS identit
     output: oneOf("Output", "FORMAT", OUTPUT_FORMATS, "human, json, ndjson or csv (default: human)", {
       aliases: ["format"],
     }),
+    columns: value(
+      "Output",
+      "LIST",
+      `comma-separated columns, or all: ${COLUMN_NAMES.join(",")}\n(default: the ten fields of csv and json; the table's seven for human)`,
+    ),
+    order: oneOf(
+      "Output",
+      "ORDER",
+      ["newest", "none"],
+      "newest (default): newest first; none: rows as they are read,\nunsorted, in memory independent of their number",
+    ),
     "no-formula-guard": toggle("Output", "do not prefix CSV cells starting with = + - @ TAB CR with '"),
     quiet: toggle("Output", "no note: lines on stderr (warnings and errors stay)"),
     manifest: value(
@@ -314,6 +430,11 @@ ties by id). With no filter at all, lists the caller's own sessions (STS identit
     const checkpoint = raw.text("checkpoint");
     const settle = raw.text("settle");
     const manifest = raw.text("manifest");
+    const columnsText = raw.text("columns");
+    const order = raw.text("order");
+    if (order !== undefined && order !== "newest" && order !== "none") {
+      throw new UsageError(`invalid --order ${JSON.stringify(order)}: use newest or none`);
+    }
     // An export is complete unless asked otherwise; a terminal table shows a screenful.
     const defaultLimit = output === "human" && checkpoint === undefined ? flag.DEFAULTS.limit : 0;
     const limit = flag.wholeNumber("--limit", raw.text("limit"), defaultLimit, 0, Number.MAX_SAFE_INTEGER);
@@ -369,6 +490,8 @@ ties by id). With no filter at all, lists the caller's own sessions (STS identit
             },
           }),
       argv: parsed.argv,
+      ...(columnsText === undefined ? {} : { columns: parseColumns(columnsText) }),
+      order: (raw.text("order") ?? "newest") as "newest" | "none",
     };
   },
   run: listSessions,

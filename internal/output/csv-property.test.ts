@@ -5,6 +5,7 @@ import { parse } from "csv-parse/sync";
 import { randomSource } from "../../scripts/generate-sessions.ts";
 import type { Session } from "../session/session.ts";
 import { formatSeconds } from "../timefilter/instant.ts";
+import { columnsFor, DEFAULT_COLUMNS } from "./columns.ts";
 import { csvFormat } from "./csv.ts";
 import { LIST_FIELDS } from "./fields.ts";
 
@@ -73,7 +74,7 @@ function randomSession(n: number): Session {
 
 async function csvOf(sessions: Session[], guard: boolean): Promise<string> {
   const parts: string[] = [];
-  const format = csvFormat(guard);
+  const format = csvFormat(columnsFor(DEFAULT_COLUMNS, { sec: 0, nanos: 0 }), guard);
   await format.write({ write: (chunk: string) => void parts.push(chunk) }, sessions.map(format.row));
   return parts.join("");
 }

@@ -1,6 +1,6 @@
 import { stringify } from "csv-stringify/sync";
 import type { Session } from "../session/session.ts";
-import { LIST_FIELDS, listCells } from "./fields.ts";
+import type { Column } from "./columns.ts";
 import { flat, type RowFormat } from "./row-format.ts";
 import { ChunkedWriter, type Text } from "./writer.ts";
 
@@ -21,19 +21,21 @@ export function csvText(rows: string[][]): string {
   return stringify(rows, { record_delimiter: "unix", quoted_match: /\r/ });
 }
 
-export const CSV_HEADER = csvText([[...LIST_FIELDS]]);
-
-/** The CSV export: the SPEC §5 header, then one line per session; the formula guard applies to every cell. */
-export function csvFormat(formulaGuard: boolean): RowFormat<Text> {
+/**
+ * The CSV export: a header of the column names, then one line per session;
+ * the formula guard applies to every cell.
+ */
+export function csvFormat(columns: readonly Column[], formulaGuard: boolean): RowFormat<Text> {
+  const header = csvText([columns.map((c) => c.name)]);
   return {
     row(session: Session): Text {
-      const cells = listCells(session);
+      const cells = columns.map((c) => c.csv(session));
       return flat(csvText([formulaGuard ? cells.map(guardFormula) : cells]));
     },
     async write(out, lines) {
       const chunks = new ChunkedWriter(out);
-      await chunks.add(CSV_HEADER);
-      for (const line of lines) await chunks.add(line);
+      await chunks.add(header);
+      for await (const line of lines) await chunks.add(line);
       await chunks.flush();
     },
   };

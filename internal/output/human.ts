@@ -1,50 +1,71 @@
 import type { Session } from "../session/session.ts";
 import { formatHuman, type Instant } from "../timefilter/instant.ts";
+import type { Column } from "./columns.ts";
 import { displayWidth, escapeUnsafe, padToWidth, printable, truncate } from "./printable.ts";
 import type { RowFormat } from "./row-format.ts";
 import { ChunkedWriter, type Writer } from "./writer.ts";
 
-type Column = { title: string; max: number; cell: (s: Session) => string };
+const MIN_FIT_WIDTH = 5; // "a..." and a space to spare
 
-function when(t: Instant | undefined): string {
-  return t === undefined ? "-" : formatHuman(t);
+/**
+ * Column widths that fit `fitWidth` (with two spaces between columns): the
+ * widest column gives up a character at a time, down to MIN_FIT_WIDTH each.
+ */
+export function fitWidths(widths: readonly number[], fitWidth: number): number[] {
+  const fitted = [...widths];
+  const total = () => fitted.reduce((sum, w) => sum + w, 0) + 2 * (fitted.length - 1);
+  while (total() > fitWidth) {
+    let widest = -1;
+    for (let i = 0; i < fitted.length; i++) {
+      if (
+        (fitted[i] as number) > MIN_FIT_WIDTH &&
+        (widest === -1 || (fitted[i] as number) > (fitted[widest] as number))
+      ) {
+        widest = i;
+      }
+    }
+    if (widest === -1) break;
+    fitted[widest] = (fitted[widest] as number) - 1;
+  }
+  return fitted;
 }
 
-const COLUMNS: Column[] = [
-  { title: "ID", max: 20, cell: (s) => s.id },
-  { title: "USER", max: 20, cell: (s) => s.user },
-  { title: "PROFILE", max: 24, cell: (s) => s.profile },
-  { title: "STATUS", max: 10, cell: (s) => s.status },
-  { title: "STARTED", max: 19, cell: (s) => when(s.startedAt) },
-  { title: "LAST ACCESS", max: 19, cell: (s) => when(s.lastAccessAt) },
-  { title: "REQUESTS", max: 12, cell: (s) => String(s.requestCount) },
-];
-
-/** An aligned table in UTC, or "No sessions found." when empty; rows are the cells, cut and made printable. */
-export const humanFormat: RowFormat<string[]> = {
-  row: (session: Session) => COLUMNS.map((c) => truncate(printable(c.cell(session)), c.max)),
-  async write(out, iterable) {
-    const rows = Array.from(iterable);
-    if (rows.length === 0) {
-      await out.write("No sessions found.\n");
-      return;
-    }
-    // A loop, not Math.max(...rows): spreading a million rows as arguments overflows the stack.
-    const widths = COLUMNS.map((c) => c.title.length);
-    for (const row of rows) {
-      for (let i = 0; i < row.length; i++) widths[i] = Math.max(widths[i] as number, displayWidth(row[i] as string));
-    }
-    const line = (cells: string[]) =>
-      `${cells
-        .map((cell, i) => (i === cells.length - 1 ? cell : padToWidth(cell, widths[i] as number)))
-        .join("  ")
-        .trimEnd()}\n`;
-    const chunks = new ChunkedWriter(out);
-    await chunks.add(line(COLUMNS.map((c) => c.title)));
-    for (const row of rows) await chunks.add(line(row));
-    await chunks.flush();
-  },
-};
+/**
+ * An aligned table in UTC, or "No sessions found." when empty; rows are the
+ * cells, cut to each column's widest and made printable. With `fitWidth` (a
+ * terminal), columns shrink, widest first, until a line fits.
+ */
+export function humanFormat(columns: readonly Column[], fitWidth?: number): RowFormat<string[]> {
+  return {
+    row: (session: Session) => columns.map((c) => truncate(printable(c.human(session)), c.maxWidth)),
+    async write(out, iterable) {
+      const rows: string[][] = [];
+      for await (const row of iterable) rows.push(row);
+      if (rows.length === 0) {
+        await out.write("No sessions found.\n");
+        return;
+      }
+      // A loop, not Math.max(...rows): spreading a million rows as arguments overflows the stack.
+      let widths = columns.map((c) => displayWidth(c.title));
+      for (const row of rows) {
+        for (let i = 0; i < row.length; i++) widths[i] = Math.max(widths[i] as number, displayWidth(row[i] as string));
+      }
+      const natural = widths;
+      if (fitWidth !== undefined) widths = fitWidths(widths, fitWidth);
+      const cut = (cell: string, i: number) =>
+        (widths[i] as number) < (natural[i] as number) ? truncate(cell, widths[i] as number) : cell;
+      const line = (cells: string[]) =>
+        `${cells
+          .map((cell, i) => (i === cells.length - 1 ? cut(cell, i) : padToWidth(cut(cell, i), widths[i] as number)))
+          .join("  ")
+          .trimEnd()}\n`;
+      const chunks = new ChunkedWriter(out);
+      await chunks.add(line(columns.map((c) => c.title)));
+      for (const row of rows) await chunks.add(line(row));
+      await chunks.flush();
+    },
+  };
+}
 
 /**
  * Writes one session as `Label: value` lines, plus a revocation block when

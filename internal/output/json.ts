@@ -1,30 +1,35 @@
 import type { Session } from "../session/session.ts";
-import { listObject } from "./fields.ts";
+import { type Column, jsonObject } from "./columns.ts";
 import { flat, type RowFormat } from "./row-format.ts";
 import { ChunkedWriter, type Text } from "./writer.ts";
 
 /** `{"sessions": [...]}` indented by 2 spaces, as `JSON.stringify(…, null, 2)` writes it. */
-export const jsonFormat: RowFormat<Text> = {
-  row: (session: Session) => flat(`    ${JSON.stringify(listObject(session), null, 2).replaceAll("\n", "\n    ")}`),
-  async write(out, objects) {
-    const chunks = new ChunkedWriter(out);
-    let first = true;
-    for (const object of objects) {
-      await chunks.add(first ? '{\n  "sessions": [\n' : ",\n");
-      await chunks.add(object);
-      first = false;
-    }
-    await chunks.add(first ? '{\n  "sessions": []\n}\n' : "\n  ]\n}\n");
-    await chunks.flush();
-  },
-};
+export function jsonFormat(columns: readonly Column[]): RowFormat<Text> {
+  return {
+    row: (session: Session) =>
+      flat(`    ${JSON.stringify(jsonObject(columns, session), null, 2).replaceAll("\n", "\n    ")}`),
+    async write(out, objects) {
+      const chunks = new ChunkedWriter(out);
+      let first = true;
+      for await (const object of objects) {
+        await chunks.add(first ? '{\n  "sessions": [\n' : ",\n");
+        await chunks.add(object);
+        first = false;
+      }
+      await chunks.add(first ? '{\n  "sessions": []\n}\n' : "\n  ]\n}\n");
+      await chunks.flush();
+    },
+  };
+}
 
 /** One compact JSON object per line; nothing at all when empty. */
-export const ndjsonFormat: RowFormat<Text> = {
-  row: (session: Session) => flat(`${JSON.stringify(listObject(session))}\n`),
-  async write(out, lines) {
-    const chunks = new ChunkedWriter(out);
-    for (const line of lines) await chunks.add(line);
-    await chunks.flush();
-  },
-};
+export function ndjsonFormat(columns: readonly Column[]): RowFormat<Text> {
+  return {
+    row: (session: Session) => flat(`${JSON.stringify(jsonObject(columns, session))}\n`),
+    async write(out, lines) {
+      const chunks = new ChunkedWriter(out);
+      for await (const line of lines) await chunks.add(line);
+      await chunks.flush();
+    },
+  };
+}

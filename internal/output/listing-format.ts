@@ -1,19 +1,27 @@
+import type { Column } from "./columns.ts";
 import { csvFormat } from "./csv.ts";
 import type { OutputFormat } from "./fields.ts";
 import { humanFormat } from "./human.ts";
 import { jsonFormat, ndjsonFormat } from "./json.ts";
 import type { RowFormat } from "./row-format.ts";
 
+export type ListingFormatOptions = {
+  columns: readonly Column[];
+  formulaGuard: boolean;
+  /** For the human table on a terminal: the width to fit; undefined keeps full width. */
+  fitWidth: number | undefined;
+};
+
 /** The row format of a listing output. */
-export function listingFormat(format: OutputFormat, formulaGuard: boolean): RowFormat<unknown> {
+export function listingFormat(format: OutputFormat, options: ListingFormatOptions): RowFormat<unknown> {
   switch (format) {
     case "csv":
-      return csvFormat(formulaGuard) as RowFormat<unknown>;
+      return csvFormat(options.columns, options.formulaGuard) as RowFormat<unknown>;
     case "json":
-      return jsonFormat as RowFormat<unknown>;
+      return jsonFormat(options.columns) as RowFormat<unknown>;
     case "ndjson":
-      return ndjsonFormat as RowFormat<unknown>;
+      return ndjsonFormat(options.columns) as RowFormat<unknown>;
     case "human":
-      return humanFormat as RowFormat<unknown>;
+      return humanFormat(options.columns, options.fitWidth) as RowFormat<unknown>;
   }
 }

@@ -8,7 +8,8 @@ import type { Writer } from "./writer.ts";
  */
 export interface RowFormat<Row> {
   row(session: Session): Row;
-  write(out: Writer, rows: Iterable<Row>): Promise<void>;
+  /** Rows may arrive as they are read (an AsyncIterable) or all at once. */
+  write(out: Writer, rows: Iterable<Row> | AsyncIterable<Row>): Promise<void>;
 }
 
 /**

@@ -200,6 +200,7 @@ export class DynamoSessionStore implements SessionStore {
             pending = this.#page(read, segment, count, startKey, events, pageLimit);
           }
           take(page);
+          await events.afterPage?.();
           if (startKey === undefined) return;
           if (stopEarly && canStop(startKey)) {
             complete = false;

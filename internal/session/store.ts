@@ -19,6 +19,8 @@ export type FindProgress = { itemsRead: number; matched: number; pages: number }
 export type FindEvents = {
   /** After every page. */
   onProgress?: (progress: FindProgress) => void;
+  /** Awaited after every page's rows were offered, before that read goes on (output back-pressure). */
+  afterPage?: () => Promise<void>;
   /** A one-line note for stderr, e.g. an index fallback. */
   onNote?: (line: string) => void;
   /** A --debug line: query plan, request ids, timings. Never credentials. */

@@ -69,18 +69,22 @@ describe("--manifest", () => {
     expect(m.items_read).toBeGreaterThanOrEqual(4);
     expect(m.truncated).toBe(false);
     expect(m.limit).toBe(format === "human" ? 100 : 0);
-    expect(m.output.columns).toEqual([
-      "id",
-      "user",
-      "profile",
-      "status",
-      "started_at",
-      "last_access_at",
-      "expires_at",
-      "request_count",
-      "server_instance_id",
-      "source_identity",
-    ]);
+    expect(m.output.columns).toEqual(
+      format === "human"
+        ? ["id", "user", "profile", "status", "started_at", "last_access_at", "request_count"]
+        : [
+            "id",
+            "user",
+            "profile",
+            "status",
+            "started_at",
+            "last_access_at",
+            "expires_at",
+            "request_count",
+            "server_instance_id",
+            "source_identity",
+          ],
+    );
     expect(new Date(m.finished_at).getTime()).toBeGreaterThanOrEqual(new Date(m.started_at).getTime());
   });
 

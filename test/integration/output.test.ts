@@ -119,7 +119,7 @@ describe("formats", () => {
   test("human: aligned columns in UTC", async () => {
     expect(await run("human")).toBe(
       [
-        "ID                USER   PROFILE     STATUS   STARTED              LAST ACCESS          REQUESTS",
+        "ID                USER   PROFILE     STATUS   STARTED (UTC)        LAST ACCESS (UTC)    REQUESTS",
         "1111111111111111  alice  prod-admin  active   2026-01-20 10:30:00  2026-01-20 10:45:10  42",
         "2222222222222222  bob    dev         revoked  2026-01-19 08:00:00  -                    0",
         "",
