@@ -73,7 +73,7 @@ const pad = (n: number, width = 2) => String(n).padStart(width, "0");
 /**
  * Writes an instant (epoch ms plus extra nanoseconds) like Go's RFC3339Nano
  * in the given zone: the fraction trimmed of trailing zeros.
- * @example rfc3339Nano(Date.UTC(2026, 0, 20, 10, 30), 500_000_000, "+02:00") // "2026-01-20T12:30:00.5+02:00"
+ * @example rfc3339Nano(Date.UTC(2026, 0, 20, 10, 30) / 1000, 500_000_000, "+02:00") // "2026-01-20T12:30:00.5+02:00"
  */
 export function rfc3339Nano(epochSec: number, nanos: number, zone: string): string {
   const offsetMin =

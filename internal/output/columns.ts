@@ -34,6 +34,8 @@ export type Column = {
   title: string;
   /** Widest a human cell gets before it is cut with "...". */
   maxWidth: number;
+  /** Never cut to fit a terminal (the id: what `server-session ID` needs). */
+  keepWhole?: boolean;
   /** CSV cell: times at second precision in UTC, numbers as digits, missing as "". */
   csv(s: Session): string;
   /** JSON value: times RFC 3339 UTC with the stored fraction, exact numbers; undefined leaves the key out. */
@@ -89,7 +91,7 @@ export function effectiveStatus(s: Session, now: Instant): string {
 /** The columns named, in order; `now` is the run's clock for `effective_status`. */
 export function columnsFor(names: readonly ColumnName[], now: Instant): Column[] {
   const all: Record<ColumnName, Column> = {
-    id: text("id", 20, (s) => s.id),
+    id: { ...text("id", 20, (s) => s.id), keepWhole: true },
     user: text("user", 20, (s) => s.user),
     profile: text("profile", 24, (s) => s.profile),
     status: text("status", 10, (s) => s.status),

@@ -9,20 +9,19 @@ const MIN_FIT_WIDTH = 5; // "a..." and a space to spare
 
 /**
  * Column widths that fit `fitWidth` (with two spaces between columns): the
- * widest column gives up a character at a time, down to MIN_FIT_WIDTH each.
+ * widest column gives up a character at a time, down to MIN_FIT_WIDTH each;
+ * `keepWhole` columns are not cut.
+ * @example fitWidths([16, 20, 24], 40, [true, false, false]) // [16, 10, 10]
  */
-export function fitWidths(widths: readonly number[], fitWidth: number): number[] {
+export function fitWidths(widths: readonly number[], fitWidth: number, keepWhole: readonly boolean[] = []): number[] {
   const fitted = [...widths];
   const total = () => fitted.reduce((sum, w) => sum + w, 0) + 2 * (fitted.length - 1);
   while (total() > fitWidth) {
     let widest = -1;
     for (let i = 0; i < fitted.length; i++) {
-      if (
-        (fitted[i] as number) > MIN_FIT_WIDTH &&
-        (widest === -1 || (fitted[i] as number) > (fitted[widest] as number))
-      ) {
-        widest = i;
-      }
+      const width = fitted[i] as number;
+      if (keepWhole[i] === true || width <= MIN_FIT_WIDTH) continue;
+      if (widest === -1 || width > (fitted[widest] as number)) widest = i;
     }
     if (widest === -1) break;
     fitted[widest] = (fitted[widest] as number) - 1;
@@ -51,7 +50,13 @@ export function humanFormat(columns: readonly Column[], fitWidth?: number): RowF
         for (let i = 0; i < row.length; i++) widths[i] = Math.max(widths[i] as number, displayWidth(row[i] as string));
       }
       const natural = widths;
-      if (fitWidth !== undefined) widths = fitWidths(widths, fitWidth);
+      if (fitWidth !== undefined) {
+        widths = fitWidths(
+          widths,
+          fitWidth,
+          columns.map((c) => c.keepWhole === true),
+        );
+      }
       const cut = (cell: string, i: number) =>
         (widths[i] as number) < (natural[i] as number) ? truncate(cell, widths[i] as number) : cell;
       const line = (cells: string[]) =>
