@@ -2,7 +2,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { type ConnectionOptions, requestHandlerOptions } from "./connection.ts";
 import { UsageError } from "./errors.ts";
 import { withoutUrlCredentials } from "./sdk-errors.ts";
-import { checkSharedConfigFiles } from "./shared-config.ts";
+import { checkProfileExists, checkSharedConfigFiles } from "./shared-config.ts";
 import { boundWholeAttempts } from "./whole-response.ts";
 
 export type { ConnectionOptions } from "./connection.ts";
@@ -38,6 +38,7 @@ export async function connectDynamo(
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<DynamoConnection> {
   checkSharedConfigFiles(env);
+  checkProfileExists(env, opts.awsProfile);
   // The JS SDK reads AWS_REGION but not AWS_DEFAULT_REGION; the AWS CLI reads both, in this order.
   const explicitRegion = opts.region ?? nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION);
   const client = new DynamoDBClient({

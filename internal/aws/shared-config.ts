@@ -79,3 +79,49 @@ export function checkSharedConfigFiles(env: Readonly<Record<string, string | und
     }
   }
 }
+
+/**
+ * The profile names a shared file defines: `[name]` in the credentials file,
+ * `[profile name]` (and `[default]`) in the config file.
+ * @example profileNames("[default]\n[profile audit]\nregion = x\n[sso-session s]\n", "config") // ["default", "audit"]
+ */
+export function profileNames(text: string, kind: "config" | "credentials"): string[] {
+  const names: string[] = [];
+  for (const m of text.matchAll(/^\s*\[([^\]]*)\]/gm)) {
+    const header = (m[1] as string).trim();
+    if (kind === "credentials") names.push(header);
+    else if (header === "default") names.push(header);
+    else if (/^profile\s+/.test(header)) names.push(header.replace(/^profile\s+/, "").trim());
+  }
+  return names;
+}
+
+/**
+ * Fails with a one-line message naming the files read when the profile asked
+ * for (`--aws-profile`, else AWS_PROFILE) is in neither shared file: the SDK
+ * would report that as missing credentials or region, far from the cause.
+ */
+export function checkProfileExists(
+  env: Readonly<Record<string, string | undefined>>,
+  flagProfile: string | undefined,
+): void {
+  const profile = flagProfile ?? (env.AWS_PROFILE === "" ? undefined : env.AWS_PROFILE);
+  if (profile === undefined) return;
+  const read: string[] = [];
+  for (const file of sharedFiles(env)) {
+    let text: string;
+    try {
+      text = readFileSync(file.path, "utf8");
+    } catch {
+      read.push(`${file.path} (not found)`);
+      continue;
+    }
+    read.push(file.path);
+    const kind = file.variable === "AWS_CONFIG_FILE" ? "config" : "credentials";
+    if (profileNames(text, kind).includes(profile)) return;
+  }
+  const source = flagProfile === undefined ? "AWS_PROFILE" : "--aws-profile";
+  throw new SentinelError(
+    `profile "${profile}" (${source}) is not in the AWS config files (read: ${read.join(", ") || "none; HOME is not set"}): check the name, or create it with aws configure --profile ${profile}`,
+  );
+}

@@ -69,12 +69,27 @@ test("region order: --region, then AWS_REGION, then AWS_DEFAULT_REGION, then the
   expect(await region([], {})).toBe("eu-central-1");
 });
 
-test("a profile that does not exist is exit 1 naming the credentials problem", async () => {
+test.each([[["--region", "us-east-1"]], [[]]])(
+  "a profile that does not exist is exit 1 naming the profile and the files read (%p)",
+  async (extra) => {
+    const result = await runBinary(
+      ["server-sessions", "--table", table, "--since", "1d", "--aws-profile", "nosuch", ...extra],
+      env(),
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `error: profile "nosuch" (--aws-profile) is not in the AWS config files (read: ${join(dir, "config")}, ${join(dir, "credentials")}): check the name, or create it with aws configure --profile nosuch\n`,
+    );
+  },
+);
+
+test("AWS_PROFILE naming a missing profile says so too, and a missing file is named as such", async () => {
   const result = await runBinary(
-    ["server-sessions", "--table", table, "--since", "1d", "--aws-profile", "nope", "--region", "us-east-1"],
-    env(),
+    ["server-sessions", "--table", table, "--since", "1d"],
+    env({ AWS_PROFILE: "ghost", AWS_SHARED_CREDENTIALS_FILE: join(dir, "absent") }),
   );
   expect(result.code).toBe(1);
-  expect(result.stderr).toStartWith("error: no AWS credentials found: ");
-  expect(result.stderr.split("\n").length).toBe(2);
+  expect(result.stderr).toBe(
+    `error: profile "ghost" (AWS_PROFILE) is not in the AWS config files (read: ${join(dir, "config")}, ${join(dir, "absent")} (not found)): check the name, or create it with aws configure --profile ghost\n`,
+  );
 });
