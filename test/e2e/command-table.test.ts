@@ -62,6 +62,19 @@ describe("help and version as commands", () => {
     expect(result.stderr.split("\n").length).toBe(2);
   });
 
+  test("each command's --help is its own, for every command the program lists", async () => {
+    const list = (await runBinary(["--help"])).stdout;
+    const names = [...(list.split("\nExample")[0] as string).matchAll(/^ {2}sentinel ([a-z-]+(?: [a-z-]+)?) /gm)]
+      .map((m) => m[1] as string)
+      .filter((name) => !["help", "version", "completion"].includes(name));
+    expect(names).toEqual(["server-sessions", "server-session", "server-revoke", "audit untracked-sessions"]);
+    for (const name of names) {
+      const help = await runBinary([...name.split(" "), "--help"]);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toStartWith(`Usage: sentinel ${name} `);
+    }
+  });
+
   test("every flag in a command's table entry appears in its help", async () => {
     const help = (await runBinary(["server-sessions", "--help"])).stdout;
     for (const flag of ["--status", "--user", "--profile", "--since", "--until", "--limit", "--output", "--quiet"]) {

@@ -87,7 +87,7 @@ function toExample(source: string, line: string): Example {
 
 function helpExamples(): Example[] {
   const list = Bun.spawnSync([BINARY, "--help"]).stdout.toString();
-  const commands = [...list.matchAll(/^ {2}sentinel ([a-z-]+(?: [a-z-]+)?) /gm)]
+  const commands = [...(list.split("\nExample")[0] as string).matchAll(/^ {2}sentinel ([a-z-]+(?: [a-z-]+)?) /gm)]
     .map((m) => m[1] as string)
     .filter((name) => !["help", "version", "completion"].includes(name));
   return commands.flatMap((name) => {
