@@ -149,6 +149,22 @@ const median = (values: number[]): number => {
   return sorted[Math.floor(sorted.length / 2)] as number;
 };
 
+/** Events of `events` that name their session by tag, i.e. the keys BatchGetItem is asked for (see record()). */
+const taggedEvents = (events: number) => events - Math.floor((events + 1) / 100);
+
+/** What the CPU figures of the largest run say about its wall time on this machine's 2 cores. */
+function cpuFloor(events: number, cpu: { sentinel: number; dynamo: number | undefined } | undefined): string[] {
+  if (cpu?.dynamo === undefined) return [];
+  const keys = taggedEvents(events);
+  const total = cpu.sentinel + cpu.dynamo;
+  return [
+    `At ${events.toLocaleString("en-US")} events DynamoDB Local spent ${cpu.dynamo.toFixed(2)} s of CPU answering ${keys.toLocaleString("en-US")} keys`,
+    `(${((cpu.dynamo / keys) * 1e6).toFixed(0)} µs a key) and sentinel ${cpu.sentinel.toFixed(2)} s: together ${total.toFixed(2)} s of CPU, so on 2 cores the run`,
+    `cannot take less than ${(total / 2).toFixed(2)} s of wall time, however well reading and lookups overlap.`,
+    "",
+  ];
+}
+
 /** Which goals the largest run met or missed, each with its figure; nothing said that the numbers do not show. */
 function verdict(events: number, wallS: number, rssMb: number, ratio: number): string {
   const n = events.toLocaleString("en-US");
@@ -187,6 +203,7 @@ export async function auditBenchmark(
   const rows: string[] = [];
   const rssAt: number[] = [];
   const wallAt: number[] = [];
+  const cpuAt: { sentinel: number; dynamo: number | undefined }[] = [];
   for (const events of EVENT_COUNTS) {
     const dir = join(RESULTS, `logs-${events}`);
     writeLogs(dir, events);
@@ -221,6 +238,12 @@ export async function auditBenchmark(
       : "";
     rssAt.push(rssMb);
     wallAt.push(wallS);
+    cpuAt.push({
+      sentinel: cpuS,
+      dynamo: runs.every((m) => m.dynamoCpuS !== undefined)
+        ? median(runs.map((m) => m.dynamoCpuS as number))
+        : undefined,
+    });
     rows.push(
       `| ${events.toLocaleString("en-US")} | ${Math.ceil(events / PER_FILE).toLocaleString("en-US")} | ${wallS.toFixed(2)} s | ${cpuS.toFixed(2)} s |${dynamo} ${rssMb.toFixed(0)} MB | ${(runs[0] as Measure).rows.toLocaleString("en-US")} |`,
     );
@@ -241,6 +264,7 @@ export async function auditBenchmark(
     "",
     `Peak RSS from the smallest to the largest run: ${ratio.toFixed(2)}x.`,
     "",
+    ...cpuFloor(EVENT_COUNTS.at(-1) as number, cpuAt.at(-1)),
     verdict(EVENT_COUNTS.at(-1) as number, wallAt.at(-1) as number, rssAt.at(-1) as number, ratio),
     "",
   ];
