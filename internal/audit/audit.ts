@@ -10,12 +10,19 @@ import {
   type Verdict,
 } from "./categorize.ts";
 import type { AssumeRoleEvent } from "./event.ts";
+import { EventIdSet } from "./event-id-set.ts";
 import { inScope, type RoleScope } from "./role-scope.ts";
 import type { SessionDirectory } from "./session-directory.ts";
 import type { EventSource } from "./source.ts";
 
 /** Events are matched to sessions in batches: lookups stay in proportion, memory stays flat. */
 const BATCH_EVENTS = 1_000;
+/**
+ * Batches whose sessions are being looked up while the source is read on:
+ * reading and parsing overlap the table's answers, and memory stays bounded
+ * by this many batches.
+ */
+const BATCHES_IN_FLIGHT = 3;
 
 export type AuditOptions = {
   window: TimeWindow;
@@ -26,6 +33,8 @@ export type AuditOptions = {
   /** After every batch, e.g. for progress. */
   onBatch?: (counts: { events: number; findings: number }) => void;
 };
+
+type SessionsFound = [byId: Map<string, SessionRef>, bySourceIdentity: Map<string, SessionRef>];
 
 export type AuditedEvent = { event: AssumeRoleEvent; verdict: Verdict };
 
@@ -58,25 +67,26 @@ export async function runAudit(
   const summary = Object.fromEntries([["events", 0], ...CATEGORIES.map((c) => [c, 0])]) as Summary;
   const rows: AuditedEvent[] = [];
   const malformed = new Set<string>();
-  const seen = new Set<string>();
+  const seen = new EventIdSet();
   let findings = 0;
   let batch: AssumeRoleEvent[] = [];
+  const inFlight: { events: AssumeRoleEvent[]; sessions: Promise<SessionsFound> }[] = [];
 
-  const settle = async () => {
-    const events = batch;
-    batch = [];
-    const ids: string[] = [];
-    const sourceIdentities: string[] = [];
+  const lookUp = (events: readonly AssumeRoleEvent[]): Promise<SessionsFound> => {
+    const ids = new Set<string>();
+    const sourceIdentities = new Set<string>();
     for (const event of events) {
       if (event.callerType === "AWSService" || event.errorCode !== "") continue;
       const name = sessionNameOf(event);
-      if (name?.by === "tag") ids.push(name.id);
-      else if (name?.by === "source-identity") sourceIdentities.push(name.value);
+      if (name?.by === "tag") ids.add(name.id);
+      else if (name?.by === "source-identity") sourceIdentities.add(name.value);
     }
-    const [byId, bySourceIdentity] = await Promise.all([
-      directory.byIds([...new Set(ids)]),
-      directory.bySourceIdentities([...new Set(sourceIdentities)]),
-    ]);
+    return Promise.all([directory.byIds([...ids]), directory.bySourceIdentities([...sourceIdentities])]);
+  };
+
+  const settleOldest = async () => {
+    const { events, sessions } = inFlight.shift() as (typeof inFlight)[number];
+    const [byId, bySourceIdentity] = await sessions;
     for (const event of events) {
       const name = sessionNameOf(event);
       const session: SessionRef | undefined =
@@ -91,6 +101,16 @@ export async function runAudit(
     options.onBatch?.({ events: summary.events, findings });
   };
 
+  const dispatch = async () => {
+    const events = batch;
+    batch = [];
+    const sessions = lookUp(events);
+    // A later batch may fail while an earlier one is awaited; its error is met in turn.
+    sessions.catch(() => {});
+    inFlight.push({ events, sessions });
+    if (inFlight.length >= BATCHES_IN_FLIGHT) await settleOldest();
+  };
+
   for await (const record of source.read(options.window, options.signal)) {
     if (record.kind === "other") continue;
     if (record.kind === "malformed") {
@@ -100,12 +120,12 @@ export async function runAudit(
     const event = record.event;
     if (!inWindow(event.eventTime, options.window) || !inScope(event.roleArn, options.roles)) continue;
     // The same call is recorded in every trail region that receives it (global STS calls).
-    if (seen.has(event.eventId)) continue;
-    seen.add(event.eventId);
+    if (!seen.add(event.eventId)) continue;
     batch.push(event);
-    if (batch.length >= BATCH_EVENTS) await settle();
+    if (batch.length >= BATCH_EVENTS) await dispatch();
   }
-  if (batch.length > 0) await settle();
+  if (batch.length > 0) await dispatch();
+  while (inFlight.length > 0) await settleOldest();
   rows.sort(newestFirst);
   return {
     rows,

@@ -27,3 +27,39 @@ test("RecordsSplitter() finds no records in an object without Records (a digest 
 test.each([["[1,2]"], [""], ['{"Records":[{"a":1}'], ['{"a":1} x']])("RecordsSplitter() refuses %p", (text) => {
   expect(() => split(text, 4)).toThrow(NotRecordsJson);
 });
+
+test("RecordsSplitter agrees with JSON.parse on random records cut into random chunks", () => {
+  let x = 2463534242;
+  const next = () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 2 ** 32;
+  };
+  const alphabet = ['"', "\\", "{", "}", "[", "]", ",", ":", " ", "a", "Z", "é", "中", "\n", "\u0000", "😀"];
+  const text = () =>
+    Array.from({ length: Math.floor(next() * 12) }, () => alphabet[Math.floor(next() * alphabet.length)]).join("");
+  const value = (depth: number): unknown => {
+    const kind = Math.floor(next() * (depth > 2 ? 3 : 5));
+    if (kind === 0) return text();
+    if (kind === 1) return Math.floor(next() * 1000) - 500;
+    if (kind === 2) return next() < 0.5 ? null : true;
+    if (kind === 3) return Array.from({ length: Math.floor(next() * 4) }, () => value(depth + 1));
+    return Object.fromEntries(Array.from({ length: Math.floor(next() * 4) }, () => [text(), value(depth + 1)]));
+  };
+  let disagreements = 0;
+  for (let round = 0; round < 300; round++) {
+    const records = Array.from({ length: 1 + Math.floor(next() * 5) }, () => ({ [text()]: value(1), k: text() }));
+    const json = JSON.stringify({ [text()]: text(), Records: records }, null, round % 2 === 0 ? 0 : 1);
+    const out: string[] = [];
+    const s = new RecordsSplitter();
+    for (let i = 0; i < json.length; ) {
+      const size = 1 + Math.floor(next() * 40);
+      s.push(json.slice(i, i + size), (record) => out.push(record));
+      i += size;
+    }
+    s.end();
+    if (JSON.stringify(out.map((r) => JSON.parse(r))) !== JSON.stringify(records)) disagreements++;
+  }
+  expect(disagreements).toBe(0);
+});
