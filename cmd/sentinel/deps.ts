@@ -1,5 +1,6 @@
 import { CloudTrailApiSource } from "../../internal/audit/cloudtrail-api.ts";
 import type { Deps } from "../../internal/cli/deps.ts";
+import { DEFAULTS } from "../../internal/cli/flag-values.ts";
 import type { IO } from "../../internal/cli/io.ts";
 
 /**
@@ -20,7 +21,11 @@ export function awsDeps(io: IO, signal: AbortSignal, version: string): Deps {
       return {
         store: new DynamoSessionStore(dynamo, table, segments),
         region: dynamo.region,
-        endpoint: connection.endpointUrl ?? io.env.AWS_ENDPOINT_URL_DYNAMODB ?? io.env.AWS_ENDPOINT_URL ?? null,
+        // null for AWS's own endpoint; the label never carries a URL's password.
+        endpoint:
+          (connection.endpointUrl ?? io.env.AWS_ENDPOINT_URL_DYNAMODB ?? io.env.AWS_ENDPOINT_URL)
+            ? dynamo.endpoint
+            : null,
         close: () => dynamo.client.destroy(),
       };
     },
@@ -35,7 +40,7 @@ export function awsDeps(io: IO, signal: AbortSignal, version: string): Deps {
       const dynamo = await connectDynamo(connection, io.env);
       return {
         lookup: new DynamoSessionLookup(dynamo, table),
-        store: new DynamoSessionStore(dynamo, table, 8),
+        store: new DynamoSessionStore(dynamo, table, DEFAULTS.segments),
         region: dynamo.region,
         close: () => dynamo.client.destroy(),
       };

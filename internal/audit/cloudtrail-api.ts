@@ -1,6 +1,7 @@
 import type { ConnectionOptions } from "../aws/connection.ts";
 import { requestHandlerOptions } from "../aws/connection.ts";
 import { InterruptedError, SentinelError } from "../aws/errors.ts";
+import { boundWholeAttempts } from "../aws/whole-response.ts";
 import type { Instant } from "../timefilter/instant.ts";
 import type { TimeWindow } from "../timefilter/parse-when.ts";
 import { type ReadRecord, readRecordText } from "./event.ts";
@@ -86,6 +87,8 @@ export class CloudTrailApiSource implements EventSource {
       retryMode: "standard",
       requestHandler: requestHandlerOptions(opts),
     });
+    // Each whole attempt, request to last byte, within --timeout: a trickling endpoint cannot hang the audit.
+    boundWholeAttempts(client, opts.timeoutMs, { jsonObjects: true });
     const pacer = new RequestPacer(REQUESTS_PER_SECOND, 1000, PACING_MARGIN_MS);
     client.middlewareStack.add(
       (next) => async (args) => {

@@ -1,5 +1,6 @@
 import type { ConnectionOptions } from "../aws/connection.ts";
 import { SentinelError, UsageError } from "../aws/errors.ts";
+import { withoutUrlCredentials } from "../aws/sdk-errors.ts";
 import { unwritableReason } from "../evidence/atomic-file.ts";
 import {
   type CheckpointFilter,
@@ -252,7 +253,8 @@ async function exportSessions(
     if (stdout instanceof HashingWriter) {
       writeManifest(opts.manifest as string, {
         version: deps.version,
-        command: opts.argv,
+        // As given, but never an endpoint URL's password.
+        command: opts.argv.map(withoutUrlCredentials),
         table: opts.table,
         region,
         endpoint,

@@ -2,6 +2,7 @@ import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { type ConnectionOptions, requestHandlerOptions } from "../aws/connection.ts";
 import { InterruptedError, SentinelError } from "../aws/errors.ts";
 import { toSentinelError } from "../aws/sdk-errors.ts";
+import { boundWholeAttempts } from "../aws/whole-response.ts";
 import { userNameFromArn } from "./arn.ts";
 
 /** Who is calling, from STS GetCallerIdentity. */
@@ -53,6 +54,8 @@ export async function callerIdentity(
     retryMode: "standard",
     requestHandler: requestHandlerOptions(opts),
   });
+  // STS answers in XML: bound each whole attempt, without the JSON check DynamoDB's answers get.
+  boundWholeAttempts(client, opts.timeoutMs, { jsonObjects: false });
   try {
     const answer = await client.send(new GetCallerIdentityCommand({}), { abortSignal: signal });
     if (answer.Arn === undefined) throw new SentinelError("STS GetCallerIdentity returned no ARN");

@@ -122,6 +122,22 @@ describe("--manifest", () => {
     expect(m.exit_status).toBe(0);
   });
 
+  test("an endpoint URL's password reaches neither the manifest nor stderr", async () => {
+    const path = join(DIR, "m-password.json");
+    const withPassword = endpoint().replace("http://", "http://auditor:hunter2@");
+    const result = await runBinary(
+      ["server-sessions", "--table", table, "--user", "alice", "--endpoint-url", withPassword, "--manifest", path],
+      env({ AWS_ENDPOINT_URL_STS: sts.url }),
+    );
+    expect(result.code).toBe(0);
+    const text = readFileSync(path, "utf8");
+    expect(text).not.toContain("hunter2");
+    expect(result.stderr).not.toContain("hunter2");
+    const m = JSON.parse(text);
+    expect(m.endpoint).toBe(endpoint().replace("http://", "http://***@"));
+    expect(m.command).toContain(endpoint().replace("http://", "http://***@"));
+  });
+
   test("a failed export leaves an existing manifest byte-identical", async () => {
     const path = join(DIR, "m-failed.json");
     writeFileSync(path, "previous manifest\n");
