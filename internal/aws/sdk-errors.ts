@@ -107,3 +107,12 @@ export function toSentinelError(error: unknown, context: ErrorContext): Error {
     `${ctx.operation} on table "${ctx.table}" failed${tries}: ${e.name}${status ? ` (HTTP ${status})` : ""}: ${firstLine(e.message) || "no message"}`,
   );
 }
+
+/** True for DynamoDB's answer to a Query on an index the table does not have. */
+export function isMissingIndex(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    error.name === "ValidationException" &&
+    /specified index|index.*(does not exist|not found)/i.test(error.message)
+  );
+}

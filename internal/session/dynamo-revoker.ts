@@ -8,7 +8,8 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import type { DynamoConnection } from "../aws/dynamo-client.ts";
 import { InterruptedError } from "../aws/errors.ts";
-import { toSentinelError } from "../aws/sdk-errors.ts";
+import { isMissingIndex, toSentinelError } from "../aws/sdk-errors.ts";
+import { elapsed } from "./elapsed.ts";
 import type {
   Revocation,
   RevokeCandidate,
@@ -268,16 +269,4 @@ export class DynamoRevoker implements SessionRevoker {
 
 function pick(names: Record<string, string>, keys: string[]): Record<string, string> {
   return Object.fromEntries(keys.map((key) => [key, names[key] as string]));
-}
-
-function isMissingIndex(error: unknown): boolean {
-  return (
-    error instanceof Error &&
-    error.name === "ValidationException" &&
-    /specified index|index.*(does not exist|not found)/i.test(error.message)
-  );
-}
-
-function elapsed(startedMs: number): string {
-  return `${Math.round(performance.now() - startedMs)} ms`;
 }

@@ -9,10 +9,11 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import type { DynamoConnection } from "../aws/dynamo-client.ts";
 import { SentinelError } from "../aws/errors.ts";
-import { toSentinelError } from "../aws/sdk-errors.ts";
+import { isMissingIndex, toSentinelError } from "../aws/sdk-errors.ts";
 import { parseTimestamp } from "../timefilter/instant.ts";
 import { inWindow } from "../timefilter/parse-when.ts";
 import { olderTextBound } from "../timefilter/widen.ts";
+import { elapsed } from "./elapsed.ts";
 import { itemKey, itemLabel, malformedLabel, type RawItem, readItem } from "./item-schema.ts";
 import {
   describePlan,
@@ -316,16 +317,4 @@ export class DynamoSessionStore implements SessionStore {
       throw toSentinelError(error, { operation, table: this.#table, region: this.#region, endpoint: this.#endpoint });
     }
   }
-}
-
-function isMissingIndex(error: unknown): boolean {
-  return (
-    error instanceof Error &&
-    error.name === "ValidationException" &&
-    /specified index|index.*(does not exist|not found)/i.test(error.message)
-  );
-}
-
-function elapsed(startedMs: number): string {
-  return `${Math.round(performance.now() - startedMs)} ms`;
 }
