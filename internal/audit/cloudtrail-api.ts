@@ -1,6 +1,7 @@
 import type { ConnectionOptions } from "../aws/connection.ts";
 import { requestHandlerOptions } from "../aws/connection.ts";
 import { InterruptedError, SentinelError } from "../aws/errors.ts";
+import { withoutUrlCredentials } from "../aws/sdk-errors.ts";
 import { boundWholeAttempts } from "../aws/whole-response.ts";
 import type { Instant } from "../timefilter/instant.ts";
 import type { TimeWindow } from "../timefilter/parse-when.ts";
@@ -97,10 +98,11 @@ export class CloudTrailApiSource implements EventSource {
       },
       { step: "deserialize", name: "sentinelLookupPacer", priority: "low" },
     );
-    const endpoint =
+    const endpoint = withoutUrlCredentials(
       this.#env.AWS_ENDPOINT_URL_CLOUDTRAIL ??
-      this.#env.AWS_ENDPOINT_URL ??
-      `https://cloudtrail.${region}.amazonaws.com`;
+        this.#env.AWS_ENDPOINT_URL ??
+        `https://cloudtrail.${region}.amazonaws.com`,
+    );
     try {
       let token: string | undefined;
       let pages = 0;

@@ -1,5 +1,5 @@
 import { createReadStream } from "node:fs";
-import { readdir, stat } from "node:fs/promises";
+import { readdir, realpath, stat } from "node:fs/promises";
 import { join, relative } from "node:path";
 import type { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
@@ -11,13 +11,28 @@ import type { EventSource } from "./source.ts";
 
 const LOG_FILE = /\.json(\.gz)?$/;
 
-/** Every `*.json` and `*.json.gz` file below `dir`, sorted, so runs read in the same order. */
+/**
+ * Every `*.json` and `*.json.gz` file below `dir`, sorted, so runs read in the
+ * same order. Symbolic links are followed (a synced or assembled trail folder
+ * may link its files in), each real folder is read once, so a link loop ends.
+ */
 async function logFiles(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((e) => e.isFile() && LOG_FILE.test(e.name))
-    .map((e) => join(e.parentPath, e.name))
-    .sort();
+  const found: string[] = [];
+  const seenFolders = new Set<string>();
+  const walk = async (folder: string): Promise<void> => {
+    const real = await realpath(folder);
+    if (seenFolders.has(real)) return;
+    seenFolders.add(real);
+    for (const entry of await readdir(folder, { withFileTypes: true })) {
+      const path = join(folder, entry.name);
+      const info = entry.isSymbolicLink() ? await stat(path).catch(() => undefined) : entry;
+      if (info === undefined) continue; // a dangling link names nothing to read
+      if (info.isDirectory()) await walk(path);
+      else if (info.isFile() && LOG_FILE.test(entry.name)) found.push(path);
+    }
+  };
+  await walk(dir);
+  return found.sort();
 }
 
 /**

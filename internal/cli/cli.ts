@@ -11,6 +11,34 @@ import { commandHelp, globalHelp } from "./help.ts";
 import { closest } from "./suggest.ts";
 
 const BUILT_IN = ["help", "version", "completion"] as const;
+
+/** Help of the commands that are not in the table. */
+const BUILT_IN_HELP: Record<(typeof BUILT_IN)[number], string> = {
+  help: `Usage: sentinel help [COMMAND]
+
+Show the help of sentinel, or of one command (the same as COMMAND --help).
+
+Example:
+  sentinel help server-sessions
+`,
+  version: `Usage: sentinel version
+
+Print the version, the commit and the build target (the same as sentinel --version).
+
+Example:
+  sentinel version
+`,
+  completion: `Usage: sentinel completion SHELL
+
+Print a completion script for SHELL (bash, zsh or fish), generated from the same
+command table as --help: commands, flags and their fixed values.
+
+Examples:
+  source <(sentinel completion bash)
+  sentinel completion fish > ~/.config/fish/completions/sentinel.fish
+`,
+};
+const builtIn = (word: string | undefined) => BUILT_IN.find((name) => name === word);
 const isHelp = (token: string) => token === "--help" || token === "-h";
 const isVersion = (token: string) => token === "--version" || token === "-v";
 
@@ -87,6 +115,8 @@ export async function runCli(
     return ExitCode.Usage;
   }
   if (first.startsWith("-")) {
+    if (args.every((a) => isHelp(a) || isVersion(a)) && args.some(isHelp))
+      return write(io.stdout, globalHelp(commands));
     if (args.length === 1 && isHelp(first)) return write(io.stdout, globalHelp(commands));
     if (args.length === 1 && isVersion(first)) return write(io.stdout, `sentinel ${deps.version}\n`);
     if (isHelp(first) && args[1] !== undefined) return helpFor(args.slice(1), commands, deps);
@@ -95,6 +125,8 @@ export async function runCli(
     );
   }
   if (first === "help") return helpFor(args.slice(1), commands, deps);
+  const named = builtIn(first);
+  if (named !== undefined && args.slice(1).some(isHelp)) return write(io.stdout, BUILT_IN_HELP[named]);
   if (first === "version") {
     if (args.length > 1) throw new UsageError(`sentinel version takes no arguments: run sentinel version`);
     return write(io.stdout, `sentinel ${deps.version}\n`);
@@ -145,6 +177,8 @@ export async function runCli(
 async function helpFor(words: readonly string[], commands: readonly AnyCommand[], deps: Deps): Promise<ExitCode> {
   const wanted = words.filter((w) => !isHelp(w));
   if (wanted.length === 0) return write(deps.io.stdout, globalHelp(commands));
+  const named = builtIn(wanted[0]);
+  if (named !== undefined && wanted.length === 1) return write(deps.io.stdout, BUILT_IN_HELP[named]);
   const found = findCommand(commands, wanted);
   if (found === undefined || found[1] !== wanted.length) {
     const group = commands.filter((c) => c.name.startsWith(`${wanted[0]} `));

@@ -84,17 +84,25 @@ export function parseColumns(text: string): ColumnName[] {
   return names as ColumnName[];
 }
 
-/** The window of a checkpointed run, or undefined when there is nothing settled to export yet. */
+/**
+ * The window of a checkpointed run; `empty` when it ends before it starts
+ * (the last run ended less than --settle ago): nothing is settled to export yet.
+ */
 function checkpointWindow(
   opts: ListSessionsOptions,
   state: CheckpointState | undefined,
   now: Date,
-): TimeWindow | undefined {
+): { window: TimeWindow; empty: boolean } {
   const cp = opts.checkpoint as NonNullable<ListSessionsOptions["checkpoint"]>;
   const until = cp.untilGiven ? opts.filter.window.until : addNanos(instantFromDate(now), -cp.settleNanos);
   const since = state === undefined ? opts.filter.window.since : addNanos(state.windowEnd, 1);
-  if (since !== undefined && compareInstants(since, until) > 0) return undefined;
-  return since === undefined ? { until } : { since, until };
+  const empty = since !== undefined && compareInstants(since, until) > 0;
+  if (empty && cp.untilGiven) {
+    throw new UsageError(
+      `--until ${formatNano(until)} is before the checkpoint's next window, which starts at ${formatNano(since)}: give a later --until, or none`,
+    );
+  }
+  return { window: since === undefined ? { until } : { since, until }, empty };
 }
 
 const filterRecord = (filter: SessionFilter): CheckpointFilter => ({
@@ -125,6 +133,7 @@ export async function listSessions(opts: ListSessionsOptions, deps: Deps): Promi
 
   let release: (() => void) | undefined;
   let state: CheckpointState | undefined;
+  let emptyWindow = false;
   let window = opts.filter.window;
   if (opts.checkpoint !== undefined) release = lockCheckpoint(opts.checkpoint.path);
   try {
@@ -143,19 +152,20 @@ export async function listSessions(opts: ListSessionsOptions, deps: Deps): Promi
         );
       }
       const settled = checkpointWindow(opts, state, startedAt);
-      if (settled === undefined) {
+      if (settled.empty) {
         await note(
-          `note: nothing settled to export yet: the window after ${formatNano(state?.windowEnd ?? window.until)} ends after now minus --settle; the checkpoint is unchanged`,
+          `note: nothing settled to export yet: the last run ended at ${formatNano(state?.windowEnd ?? window.until)}, less than --settle ago; the checkpoint is unchanged`,
         );
-        return ExitCode.Ok;
       }
-      window = settled;
+      window = settled.window;
+      emptyWindow = settled.empty;
     }
     return await exportSessions({ ...opts, filter: { ...opts.filter, window } }, deps, {
       startedAt,
       note,
       debug,
       state,
+      emptyWindow,
     });
   } finally {
     release?.();
@@ -170,6 +180,8 @@ async function exportSessions(
     note: (line: string) => Promise<void> | undefined;
     debug: (line: string) => void;
     state: CheckpointState | undefined;
+    /** A checkpointed window that ends before it starts: an empty export (output and manifest), nothing read. */
+    emptyWindow: boolean;
   },
 ): Promise<ExitCode> {
   const { io } = deps;
@@ -231,10 +243,15 @@ async function exportSessions(
       debug(
         `read ${count(result.itemsRead)} items, matched ${count(result.matched)}, kept ${count(kept)} in ${Math.round(performance.now() - startedMs)} ms`,
       );
+    const nothing: SessionStore = {
+      find: async () => ({ matched: 0, complete: true, malformed: [], itemsRead: 0 }),
+      get: async () => ({ kind: "missing" }),
+    };
+    const source = run.emptyWindow ? nothing : store;
     const { keep, result } =
       opts.order === "none"
-        ? await streamRows(store, filter, format, opts.limit, stdout, events)
-        : await sortedRows(store, filter, format, opts, stdout, { ...events, onRead: read });
+        ? await streamRows(source, filter, format, opts.limit, stdout, events)
+        : await sortedRows(source, filter, format, opts, stdout, { ...events, onRead: read });
     progress.clear();
     const truncated = keep.size < result.matched;
     if (truncated) {
@@ -278,7 +295,7 @@ async function exportSessions(
         exitStatus: status,
       });
     }
-    if (opts.checkpoint !== undefined) {
+    if (opts.checkpoint !== undefined && !run.emptyWindow) {
       writeCheckpoint(
         opts.checkpoint.path,
         { table: opts.table, filter: filterRecord(filter), windowEnd: filter.window.until },
@@ -348,7 +365,8 @@ function terminalWidth(io: IO): number | undefined {
   if (!io.stdoutIsTTY) return undefined;
   const fromEnv = Number(io.env.COLUMNS);
   if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
-  return io.stdoutColumns;
+  // Some terminals (a pty under CI, `docker -t`) report 0 columns: that is no width to fit.
+  return io.stdoutColumns !== undefined && io.stdoutColumns > 0 ? io.stdoutColumns : undefined;
 }
 
 function preview(labels: string[]): string {
@@ -461,8 +479,8 @@ ties by id). With no filter at all, lists the caller's own sessions (STS identit
       const problem = unwritableReason(path);
       if (problem !== undefined) throw new UsageError(`${name} ${JSON.stringify(path)} cannot be written: ${problem}`);
     }
-    if (manifest !== undefined && manifest === checkpoint) {
-      throw new UsageError("--manifest and --checkpoint must be different files");
+    if (manifest !== undefined && (manifest === checkpoint || manifest === `${checkpoint}.lock`)) {
+      throw new UsageError("--manifest and --checkpoint (and its .lock) must be different files");
     }
     return {
       table: flag.tableName(raw.text("table"), io.env),

@@ -25,7 +25,7 @@ export async function reportFailure(
     return ExitCode.Interrupted;
   }
   if (isClosedPipe(error)) return ExitCode.Ok;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = error instanceof Error ? (outputFailure(error) ?? error.message) : String(error);
   await io.stderr.write(`error: ${escapeUnsafe(message.replace(/\s*\n\s*/g, " ").trim())}\n`);
   if (options.debug) {
     if (error instanceof SentinelError && error.debugDetail) {
@@ -37,4 +37,18 @@ export async function reportFailure(
     }
   }
   return error instanceof UsageError ? ExitCode.Usage : ExitCode.Failure;
+}
+
+const OUTPUT_ERRORS: Record<string, string> = {
+  ENOSPC: "no space left on the device: free some space, or write elsewhere",
+  EDQUOT: "the disk quota is used up: free some space, or write elsewhere",
+  EFBIG: "the file is too large for its file system: write elsewhere, or split the export (--since/--until)",
+  EIO: "an input/output error on the device: check it, or write elsewhere",
+};
+
+/** A failed write of stdout or a file, in words (the system's own is terse: "ENOSPC: no space left…, write"). */
+function outputFailure(error: Error): string | undefined {
+  const code = (error as { code?: string }).code;
+  const why = code === undefined ? undefined : OUTPUT_ERRORS[code];
+  return why === undefined ? undefined : `cannot write output (${code}): ${why}`;
 }

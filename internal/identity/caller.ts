@@ -1,7 +1,7 @@
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { type ConnectionOptions, requestHandlerOptions } from "../aws/connection.ts";
 import { InterruptedError, SentinelError } from "../aws/errors.ts";
-import { toSentinelError } from "../aws/sdk-errors.ts";
+import { toSentinelError, withoutUrlCredentials } from "../aws/sdk-errors.ts";
 import { boundWholeAttempts } from "../aws/whole-response.ts";
 import { userNameFromArn } from "./arn.ts";
 
@@ -62,7 +62,9 @@ export async function callerIdentity(
     return { arn: answer.Arn, account: answer.Account ?? "" };
   } catch (error) {
     if (error instanceof SentinelError) throw error;
-    const endpoint = env.AWS_ENDPOINT_URL_STS ?? env.AWS_ENDPOINT_URL ?? `https://sts.${opts.region}.amazonaws.com`;
+    const endpoint = withoutUrlCredentials(
+      env.AWS_ENDPOINT_URL_STS ?? env.AWS_ENDPOINT_URL ?? `https://sts.${opts.region}.amazonaws.com`,
+    );
     throw stsError(error, endpoint, opts.region);
   } finally {
     client.destroy();

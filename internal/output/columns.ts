@@ -68,7 +68,9 @@ function count(name: ColumnName, get: (s: Session) => bigint | undefined): Colum
   return {
     name,
     title: heading(name),
-    maxWidth: 20,
+    // Numbers are never cut: a shortened count is a wrong count.
+    maxWidth: 40,
+    keepWhole: true,
     csv: (s) => get(s)?.toString() ?? "",
     json: (s) => {
       const n = get(s);
@@ -138,6 +140,6 @@ export function defaultHumanColumns(now: Instant): Column[] {
     status,
     { ...started, title: "STARTED (UTC)" },
     { ...lastAccess, title: "LAST ACCESS (UTC)" },
-    { ...requests, title: "REQUESTS", maxWidth: 12 },
+    { ...requests, title: "REQUESTS" },
   ];
 }

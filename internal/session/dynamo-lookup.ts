@@ -3,6 +3,8 @@ import type { DynamoConnection } from "../aws/dynamo-client.ts";
 import { toSentinelError } from "../aws/sdk-errors.ts";
 
 /** BatchGetItem takes at most 100 keys a call. */
+/** DynamoDB's limit on a partition key value: under 2048 bytes. */
+const MAX_KEY_BYTES = 2048;
 const KEYS_PER_CALL = 100;
 const PARALLEL_CALLS = 4;
 /** Rounds for keys DynamoDB left unprocessed (throttling, 16 MB answers) before giving up. */
@@ -30,7 +32,9 @@ export class DynamoSessionLookup {
   /** The sessions among `ids` that exist (missing ids are absent from the map). */
   async byIds(ids: readonly string[], signal?: AbortSignal): Promise<Map<string, SessionIdentity>> {
     const found = new Map<string, SessionIdentity>();
-    const unique = [...new Set(ids)];
+    // DynamoDB refuses a whole call for one key it cannot hold (empty, or 2048 bytes and more); such a
+    // name cannot be a session's id, so it is simply not found (the audit calls its event orphaned).
+    const unique = [...new Set(ids)].filter((id) => id !== "" && Buffer.byteLength(id) < MAX_KEY_BYTES);
     const groups: string[][] = [];
     for (let i = 0; i < unique.length; i += KEYS_PER_CALL) groups.push(unique.slice(i, i + KEYS_PER_CALL));
     let next = 0;
