@@ -7,7 +7,7 @@ import { join, resolve } from "node:path";
 import { freePort } from "../../scripts/dynamodb-local.ts";
 import { endpoint, freshTable, item } from "../support/dynamo.ts";
 import { startFakeSts } from "../support/fake-sts.ts";
-import { binaryEnv, runBinary } from "../support/run-binary.ts";
+import { BINARY, binaryEnv, runBinary } from "../support/run-binary.ts";
 
 let table: string;
 beforeAll(async () => {
@@ -103,4 +103,16 @@ test("make local starts DynamoDB Local with the sample table on PORT; make local
     }
   }
   expect(alive).toBe(false);
+});
+
+test("a full disk is one error line that says what failed", async () => {
+  const proc = Bun.spawn(
+    ["bash", "-c", `exec "$0" server-sessions --table ${table} --user alice --output csv > /dev/full`, BINARY],
+    { env: binaryEnv({ AWS_ENDPOINT_URL_DYNAMODB: endpoint() }), stdout: "pipe", stderr: "pipe" },
+  );
+  const [stderr, code] = await Promise.all([new Response(proc.stderr).text(), proc.exited]);
+  expect(code).toBe(1);
+  expect(stderr).toBe(
+    "error: cannot write output (ENOSPC): no space left on the device: free some space, or write elsewhere\n",
+  );
 });

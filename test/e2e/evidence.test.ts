@@ -204,6 +204,12 @@ describe("bad input for the evidence flags: one error line, nothing written", ()
       "does not exist",
     ],
     ["another filter on the checkpoint", ["--checkpoint", ckpt, "--user", "bob"], 2, 'this run has --user "bob"'],
+    [
+      "--until before the checkpoint's next window",
+      ["--checkpoint", ckpt, "--until", "2025-12-31"],
+      2,
+      "--until 2025-12-31T23:59:59.999999999Z is before the checkpoint's next window, which starts at 2026-01-02T00:00:00Z",
+    ],
   ])("%s", async (_, extra, code, message) => {
     const before = readFileSync(ckpt, "utf8");
     const result = await runBinary(["server-sessions", "--table", table, "--output", "csv", ...extra], env());

@@ -9,11 +9,11 @@ import { gzipSync } from "node:zlib";
 import { endpoint, freshTable } from "../support/dynamo.ts";
 import { binaryEnv, runBinary } from "../support/run-binary.ts";
 
-const DIR = mkdtempSync(join(tmpdir(), "sentinel-probe-audit-"));
+const DIR = mkdtempSync(join(tmpdir(), "sentinel-audit-logs-"));
 let table: string;
 
 beforeAll(async () => {
-  table = await freshTable("probe-audit", []);
+  table = await freshTable("audit-logs", []);
 });
 afterAll(() => rmSync(DIR, { recursive: true, force: true }));
 

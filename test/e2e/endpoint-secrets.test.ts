@@ -10,15 +10,15 @@ import { type FakeSts, startFakeSts } from "../support/fake-sts.ts";
 import { binaryEnv, runBinary } from "../support/run-binary.ts";
 
 const PASSWORD = "Endpoint-Pass-7f3e9a";
-const DIR = mkdtempSync(join(tmpdir(), "sentinel-probe-secrets-"));
+const DIR = mkdtempSync(join(tmpdir(), "sentinel-secrets-"));
 let table: string;
 let sts: FakeSts;
 
 /** http://user:PASSWORD@host:port/ for a plain http://host:port URL. */
-const withPassword = (url: string) => url.replace("http://", `http://probe:${PASSWORD}@`);
+const withPassword = (url: string) => url.replace("http://", `http://auditor:${PASSWORD}@`);
 
 beforeAll(async () => {
-  table = await freshTable("probe-secrets", [
+  table = await freshTable("endpoint-secrets", [
     item({ id: "00000000000000a1", user: "alice", status: "active", created_at: new Date().toISOString() }),
   ]);
   sts = startFakeSts("arn:aws:sts::123456789012:assumed-role/Auditor/carol");
@@ -57,7 +57,7 @@ test.each([
     binaryEnv({
       AWS_ENDPOINT_URL_DYNAMODB: endpoint(),
       AWS_ENDPOINT_URL_STS: sts.url,
-      [variable]: `http://probe:${PASSWORD}@127.0.0.1:1`,
+      [variable]: `http://auditor:${PASSWORD}@127.0.0.1:1`,
     }),
   );
   expect(result.stderr).toContain("127.0.0.1:1");

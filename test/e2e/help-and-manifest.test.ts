@@ -9,12 +9,12 @@ import { endpoint, freshTable, item } from "../support/dynamo.ts";
 import { type FakeSts, startFakeSts } from "../support/fake-sts.ts";
 import { binaryEnv, runBinary } from "../support/run-binary.ts";
 
-const DIR = mkdtempSync(join(tmpdir(), "sentinel-probe-help-"));
+const DIR = mkdtempSync(join(tmpdir(), "sentinel-help-manifest-"));
 let table: string;
 let sts: FakeSts;
 
 beforeAll(async () => {
-  table = await freshTable("probe-manifest", [
+  table = await freshTable("help-manifest", [
     item({ id: "00000000000000a1", user: "alice", status: "active", created_at: "2026-01-20T10:30:00Z" }),
   ]);
   sts = startFakeSts("arn:aws:sts::123456789012:assumed-role/Auditor/carol");
