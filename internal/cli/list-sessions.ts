@@ -215,10 +215,7 @@ async function exportSessions(
     });
     const stdout = opts.manifest === undefined ? io.stdout : new HashingWriter(io.stdout);
     const events: FindEvents = {
-      onProgress: (p) => {
-        progress.update(p);
-        deps.afterPage?.();
-      },
+      onProgress: (p) => progress.update(p),
       onNote: (line) => {
         progress.clear();
         void note(line);
@@ -233,7 +230,7 @@ async function exportSessions(
     const { keep, result } =
       opts.order === "none"
         ? await streamRows(store, filter, format, opts.limit, stdout, events)
-        : await sortedRows(store, filter, format, opts, stdout, { ...events, onRead: read });
+        : await sortedRows(store, filter, format, opts, stdout, { ...events, onRead: read }, deps.afterPage);
     progress.clear();
     const truncated = keep.size < result.matched;
     if (truncated) {
@@ -299,13 +296,25 @@ async function sortedRows(
   opts: ListSessionsOptions,
   stdout: Writer,
   events: FindEvents & { onRead(result: FindResult, kept: number): void },
+  afterPage: (() => void) | undefined,
 ): Promise<Rows> {
-  // A full export keeps its rows as compact bytes; a limited one keeps at most `limit` rows.
-  const keep =
-    opts.limit === 0 && opts.output !== "human"
-      ? new CompactNewestFirst(format.row as (session: Session) => Text)
-      : new NewestFirst(opts.limit, format.row);
-  const result = await store.find(filter, keep, events);
+  // A full export keeps its rows as compact bytes, with garbage collected between
+  // pages so the heap stays near them; a limited one keeps at most `limit` rows.
+  const compact = opts.limit === 0 && opts.output !== "human";
+  const keep = compact
+    ? new CompactNewestFirst(format.row as (session: Session) => Text)
+    : new NewestFirst(opts.limit, format.row);
+  const paced: FindEvents =
+    compact && afterPage !== undefined
+      ? {
+          ...events,
+          onProgress: (p) => {
+            events.onProgress?.(p);
+            afterPage();
+          },
+        }
+      : events;
+  const result = await store.find(filter, keep, paced);
   events.onRead(result, keep.size);
   await format.write(stdout, keep.sorted());
   return { keep, result };
