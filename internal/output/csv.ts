@@ -12,6 +12,9 @@ const FORMULA_START = /^[=+\-@\t\r]/;
  * @example guardFormula("=HYPERLINK(\"x\")") // "'=HYPERLINK(\"x\")"
  */
 export function guardFormula(cell: string): string {
+  // Most cells start with a letter or digit: settled by one character code, before the pattern.
+  const first = cell.charCodeAt(0);
+  if (first > 0x40 || (first >= 0x30 && first <= 0x39) || cell.length === 0) return cell;
   return FORMULA_START.test(cell) ? `'${cell}` : cell;
 }
 

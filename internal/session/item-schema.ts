@@ -66,10 +66,13 @@ export function readItem(item: RawItem): ItemReading {
   // Values by position in ATTRIBUTES: no per-item records keyed by name.
   const values: (string | Instant | bigint | undefined)[] = new Array(ATTRIBUTES.length);
   for (let i = 0; i < ATTRIBUTES.length; i++) {
-    const [name, kind, required] = ATTRIBUTES[i] as (typeof ATTRIBUTES)[number];
+    // Indexed, not destructured: array destructuring runs the iterator protocol, per attribute.
+    const spec = ATTRIBUTES[i] as (typeof ATTRIBUTES)[number];
+    const name = spec[0];
+    const kind = spec[1];
     const attribute = item[name];
     if (isAbsent(attribute)) {
-      if (required) return { problem: `${name}: missing` };
+      if (spec[2]) return { problem: `${name}: missing` };
       continue;
     }
     if (kind === "count") {

@@ -184,23 +184,40 @@ export function instantFromDate(date: Date): Instant {
   return { sec, nanos: (ms - sec * 1000) * 1_000_000 };
 }
 
+// "00" to "99": every two-digit field of a timestamp, without padding per call.
+const TWO_DIGITS = Array.from({ length: 100 }, (_, n) => (n < 10 ? `0${n}` : String(n)));
+
 function pad2(n: number): string {
-  return n < 10 ? `0${n}` : String(n);
+  return n < 100 ? (TWO_DIGITS[n] as string) : String(n);
 }
 
 function pad4(n: number): string {
   return n >= 0 && n < 10_000 ? String(n).padStart(4, "0") : String(n);
 }
 
-/** "YYYY-MM-DD" and "HH:MM:SS" of an instant in UTC. */
-function utcParts(t: Instant): [date: string, time: string] {
+// "YYYY-MM-DD" by days since the epoch: an export's timestamps fall on few days.
+const DATE_CACHE_MAX = 4096;
+const dateTexts = new Map<number, string>();
+
+function dateText(days: number): string {
+  let text = dateTexts.get(days);
+  if (text === undefined) {
+    if (dateTexts.size >= DATE_CACHE_MAX) dateTexts.clear();
+    const [year, month, day] = civilFromDays(days);
+    text = `${pad4(year)}-${pad2(month)}-${pad2(day)}`;
+    dateTexts.set(days, text);
+  }
+  return text;
+}
+
+/** "YYYY-MM-DD" + `separator` + "HH:MM:SS" of an instant in UTC. */
+function utcText(t: Instant, separator: string): string {
   const days = Math.floor(t.sec / SECONDS_PER_DAY);
   const secOfDay = t.sec - days * SECONDS_PER_DAY;
-  const [year, month, day] = civilFromDays(days);
   const hh = Math.floor(secOfDay / 3600);
   const mm = Math.floor((secOfDay % 3600) / 60);
   const ss = secOfDay % 60;
-  return [`${pad4(year)}-${pad2(month)}-${pad2(day)}`, `${pad2(hh)}:${pad2(mm)}:${pad2(ss)}`];
+  return `${dateText(days)}${separator}${pad2(hh)}:${pad2(mm)}:${pad2(ss)}`;
 }
 
 /**
@@ -208,8 +225,7 @@ function utcParts(t: Instant): [date: string, time: string] {
  * @example formatSeconds({ sec: 1768905000, nanos: 500000000 }) // "2026-01-20T10:30:00Z"
  */
 export function formatSeconds(t: Instant): string {
-  const [date, time] = utcParts(t);
-  return `${date}T${time}Z`;
+  return `${utcText(t, "T")}Z`;
 }
 
 /**
@@ -217,14 +233,12 @@ export function formatSeconds(t: Instant): string {
  * @example formatNano({ sec: 1768905000, nanos: 120000000 }) // "2026-01-20T10:30:00.12Z"
  */
 export function formatNano(t: Instant): string {
-  const [date, time] = utcParts(t);
-  if (t.nanos === 0) return `${date}T${time}Z`;
+  if (t.nanos === 0) return `${utcText(t, "T")}Z`;
   const fraction = String(t.nanos).padStart(9, "0").replace(/0+$/, "");
-  return `${date}T${time}.${fraction}Z`;
+  return `${utcText(t, "T")}.${fraction}Z`;
 }
 
 /** "YYYY-MM-DD HH:MM:SS" in UTC, for the human format. */
 export function formatHuman(t: Instant): string {
-  const [date, time] = utcParts(t);
-  return `${date} ${time}`;
+  return utcText(t, " ");
 }
