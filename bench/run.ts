@@ -6,6 +6,8 @@
 // BENCH_RUNS=3          measured rounds (after one warm-up round); medians are reported
 // BENCH_SEGMENTS=4,8,16 parallel segments tried for the 30-day export and the floor
 // BENCH_MEMORY_NS=20000,200000  table sizes for the memory scaling check ("" skips it)
+// BENCH_CASES=regex     only the export cases whose name matches (quick iterations; default all)
+// BENCH_AUDIT=0         skips the audit section; BENCH_WRITE_DOCS=0 leaves docs/benchmarks.md alone
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
@@ -13,6 +15,7 @@ import { join, resolve } from "node:path";
 import { startDynamoDBLocal } from "../scripts/dynamodb-local.ts";
 import { generateSessions, userName } from "../scripts/generate-sessions.ts";
 import { createSessionTable, localClient, putItems } from "../scripts/session-table.ts";
+import { startFakeSts } from "../test/support/fake-sts.ts";
 import { auditBenchmark } from "./audit.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
@@ -23,12 +26,28 @@ const N = Number(process.env.BENCH_N ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const SEGMENTS = (process.env.BENCH_SEGMENTS ?? "4,8,16").split(",").map(Number);
 const MEMORY_NS = (process.env.BENCH_MEMORY_NS ?? "20000,200000").split(",").filter(Boolean).map(Number);
+const CASES = new RegExp(process.env.BENCH_CASES ?? "");
 const DEFAULT_SEGMENTS = 8;
+// Goals of the export, checked against this run's figures.
+const GOAL_WHOLE_TABLE_VS_FLOOR = 1.2;
+const GOAL_30D_VS_FLOOR = 1.1;
+const GOAL_MANIFEST_EXTRA = 0.03;
+const GOAL_ALL_COLUMNS_VS_FLOOR = 1.3;
+const GOAL_STREAM_RSS_GROWTH = 1.1;
+const GOAL_FIRST_ROW_S = 1;
 const COLUMNS =
   "id,user,profile,status,started_at,last_access_at,expires_at,request_count,server_instance_id,source_identity";
 
-type Measure = { wallS: number; cpuS: number; rssMb: number; rows: number };
-type Case = { name: string; command: string; out: string; rowsOf: (out: string) => number; group: string };
+type Measure = { wallS: number; cpuS: number; rssMb: number; rows: number; firstByteS?: number };
+type Case = {
+  name: string;
+  command: string;
+  out: string;
+  rowsOf: (out: string) => number;
+  group: string;
+  /** Time the first byte on stdout too (read through a pipe instead of a file redirect). */
+  firstByte?: boolean;
+};
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const median = (xs: number[]) => {
@@ -43,38 +62,75 @@ const lines = (file: string) => {
   return n;
 };
 
-/** Runs a shell command under GNU time; wall from our clock, CPU and peak RSS (largest process) from time -v. */
-function measure(c: Case, env: Record<string, string>): Measure {
-  const timeFile = join(RESULTS, `${c.name}.time`);
-  const started = performance.now();
-  const result = spawnSync(
-    "/usr/bin/time",
-    ["-v", "-o", timeFile, "bash", "-c", `set -o pipefail; ${c.command} > ${c.out}`],
-    {
-      env,
-      stdio: ["ignore", "ignore", "pipe"],
-    },
-  );
-  const wallS = (performance.now() - started) / 1000;
-  if (result.status !== 0)
-    throw new Error(`${c.name} failed (${result.status}): ${result.stderr?.toString().slice(-500)}`);
+/** CPU and peak RSS (largest process) from GNU time -v's report. */
+function timeReport(timeFile: string) {
   const report = readFileSync(timeFile, "utf8");
   const field = (label: string) => Number(new RegExp(`${label}: ([\\d.]+)`).exec(report)?.[1] ?? Number.NaN);
   return {
-    wallS,
     cpuS: field("User time \\(seconds\\)") + field("System time \\(seconds\\)"),
     rssMb: field("Maximum resident set size \\(kbytes\\)") / 1024,
-    rows: c.rowsOf(c.out),
   };
 }
 
-function runInterleaved(cases: Case[], env: Record<string, string>, runs: number): Map<string, Measure[]> {
+/**
+ * Runs a shell command under GNU time with stdout piped to this process, which
+ * copies it to the output file: wall and the time of the first byte on stdout
+ * from our clock (from just before the spawn), CPU and peak RSS from time -v.
+ */
+async function measureStreaming(c: Case, env: Record<string, string>): Promise<Measure> {
+  const timeFile = join(RESULTS, `${c.name}.time`);
+  const started = performance.now();
+  const child = Bun.spawn(["/usr/bin/time", "-v", "-o", timeFile, "bash", "-c", `set -o pipefail; ${c.command}`], {
+    env,
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const stderr = new Response(child.stderr).text();
+  const sink = Bun.file(c.out).writer();
+  let firstByteS: number | undefined;
+  for await (const chunk of child.stdout) {
+    firstByteS ??= (performance.now() - started) / 1000;
+    sink.write(chunk);
+  }
+  await sink.end();
+  const status = await child.exited;
+  const wallS = (performance.now() - started) / 1000;
+  if (status !== 0) throw new Error(`${c.name} failed (${status}): ${(await stderr).slice(-500)}`);
+  return { wallS, ...timeReport(timeFile), rows: c.rowsOf(c.out), firstByteS: firstByteS ?? Number.NaN };
+}
+
+/**
+ * Runs a shell command under GNU time with stdout to the output file; wall from
+ * our clock, CPU and peak RSS (largest process) from time -v. Spawned without
+ * blocking this process, which answers the STS stand-in's requests meanwhile.
+ */
+async function measure(c: Case, env: Record<string, string>): Promise<Measure> {
+  const timeFile = join(RESULTS, `${c.name}.time`);
+  const started = performance.now();
+  const child = Bun.spawn(
+    ["/usr/bin/time", "-v", "-o", timeFile, "bash", "-c", `set -o pipefail; ${c.command} > ${c.out}`],
+    { env, stdin: "ignore", stdout: "ignore", stderr: "pipe" },
+  );
+  const stderr = new Response(child.stderr).text();
+  const status = await child.exited;
+  const wallS = (performance.now() - started) / 1000;
+  if (status !== 0) throw new Error(`${c.name} failed (${status}): ${(await stderr).slice(-500)}`);
+  return { wallS, ...timeReport(timeFile), rows: c.rowsOf(c.out) };
+}
+
+async function runInterleaved(
+  cases: Case[],
+  env: Record<string, string>,
+  runs: number,
+): Promise<Map<string, Measure[]>> {
   const results = new Map<string, Measure[]>(cases.map((c) => [c.name, []]));
   for (let round = 0; round <= runs; round++) {
     for (const c of cases) {
-      const m = measure(c, env);
+      const m = c.firstByte === true ? await measureStreaming(c, env) : await measure(c, env);
+      const first = m.firstByteS === undefined ? "" : `  first byte ${m.firstByteS.toFixed(2)} s`;
       log(
-        `  ${round === 0 ? "warm-up" : `round ${round}`}  ${c.name.padEnd(28)} ${m.wallS.toFixed(2)} s  ${m.rssMb.toFixed(0)} MB  ${m.rows} rows`,
+        `  ${round === 0 ? "warm-up" : `round ${round}`}  ${c.name.padEnd(34)} ${m.wallS.toFixed(2)} s  ${m.rssMb.toFixed(0)} MB  ${m.rows} rows${first}`,
       );
       if (round > 0) results.get(c.name)?.push(m);
     }
@@ -87,6 +143,7 @@ const summary = (ms: Measure[]): Measure => ({
   cpuS: median(ms.map((m) => m.cpuS)),
   rssMb: median(ms.map((m) => m.rssMb)),
   rows: median(ms.map((m) => m.rows)),
+  ...(ms[0]?.firstByteS === undefined ? {} : { firstByteS: median(ms.map((m) => m.firstByteS ?? Number.NaN)) }),
 });
 
 async function seed(endpoint: string, table: string, count: number, seedValue: number, now: Date) {
@@ -126,14 +183,29 @@ function startupMs(args: string[], runs = 21): number {
 /** Items read (sum of ScannedCount) and rows written, from --debug. */
 function indexedReads(args: string[], env: Record<string, string>) {
   const result = spawnSync(BINARY, [...args, "--debug"], { env, encoding: "utf8", maxBuffer: 1 << 30 });
-  const m = /read ([\d,]+) items, matched ([\d,]+), wrote ([\d,]+)/.exec(result.stderr ?? "");
+  const m = /read ([\d,]+) items, matched ([\d,]+), (?:wrote|kept) ([\d,]+)/.exec(result.stderr ?? "");
   const num = (s: string | undefined) => Number((s ?? "0").replaceAll(",", ""));
   const plan = /plan: (\w+)( index [\w-]+)?/.exec(result.stderr ?? "");
   return { read: num(m?.[1]), matched: num(m?.[2]), wrote: num(m?.[3]), plan: `${plan?.[1] ?? "?"}${plan?.[2] ?? ""}` };
 }
 
+/** The audit section bench/audit.ts last wrote into docs/benchmarks.md, kept as it is when BENCH_AUDIT=0. */
+function previousAuditSection(): string[] {
+  let text: string;
+  try {
+    text = readFileSync(join(ROOT, "docs", "benchmarks.md"), "utf8");
+  } catch {
+    return [];
+  }
+  const at = text.indexOf("<!-- audit benchmark");
+  return at < 0 ? [] : ["", text.slice(at).trimEnd()];
+}
+
 mkdirSync(RESULTS, { recursive: true });
 const dynamo = await startDynamoDBLocal({ heapMb: 6_144 });
+// `--manifest` records the caller from STS GetCallerIdentity: answered on loopback, so the
+// bench never leaves the machine (and the manifest case does not time a trip to AWS).
+const sts = startFakeSts("arn:aws:sts::123456789012:assumed-role/bench/bench");
 process.once("SIGINT", () => void dynamo.stop().then(() => process.exit(130)));
 const markdown: string[] = [];
 try {
@@ -146,6 +218,7 @@ try {
     AWS_REGION: "us-east-1",
     AWS_DEFAULT_REGION: "us-east-1",
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_ENDPOINT_URL_STS: sts.url,
     AWS_PAGER: "",
   };
   const table = "bench-sessions";
@@ -179,6 +252,15 @@ try {
     });
   }
   cases.push({
+    name: "sentinel csv 30d manifest",
+    group: "30d",
+    command: sentinel(
+      `--since ${cutoffText} --limit 0 --output csv --segments ${DEFAULT_SEGMENTS} --manifest ${join(RESULTS, "manifest.json")}`,
+    ),
+    out: out("sentinel-csv-30d-manifest"),
+    rowsOf: csvRows,
+  });
+  cases.push({
     name: "sentinel ndjson 30d",
     group: "30d",
     command: sentinel(`--since ${cutoffText} --limit 0 --output ndjson --segments ${DEFAULT_SEGMENTS}`),
@@ -190,6 +272,13 @@ try {
     group: "all",
     command: sentinel(`--until 2100-01-01 --limit 0 --output csv --segments ${DEFAULT_SEGMENTS}`),
     out: out("sentinel-csv-all"),
+    rowsOf: csvRows,
+  });
+  cases.push({
+    name: "sentinel csv whole table all columns",
+    group: "all",
+    command: sentinel(`--until 2100-01-01 --limit 0 --output csv --columns all --segments ${DEFAULT_SEGMENTS}`),
+    out: out("sentinel-csv-all-columns"),
     rowsOf: csvRows,
   });
   const awsVersion = commandVersion("aws", ["--version"]);
@@ -209,35 +298,43 @@ try {
   } else {
     log("note: aws or jq not installed; the AWS CLI + jq comparison is skipped");
   }
+  const chosen = cases.filter((c) => CASES.test(c.name));
 
   log(`\n== ${N.toLocaleString("en-US")} sessions: ${RUNS} measured rounds after a warm-up, interleaved`);
-  const results = runInterleaved(cases, env, RUNS);
+  const results = await runInterleaved(chosen, env, RUNS);
   const summaries = new Map([...results].map(([name, ms]) => [name, summary(ms)]));
   const cli = summaries.get("aws cli + jq csv 30d");
+  const floorAt = (segments: number) => summaries.get(`floor scan seg${segments}`);
+  /** A case's median wall over the floor's at the same segments, or undefined when either was not run. */
+  const vsFloor = (name: string, segments = DEFAULT_SEGMENTS) => {
+    const s = summaries.get(name);
+    const floor = floorAt(segments);
+    return s === undefined || floor === undefined ? undefined : s.wallS / floor.wallS;
+  };
 
   const table1: string[] = [
     "| case | median wall | CPU | peak RSS | rows | vs floor (same segments) | vs AWS CLI + jq |",
     "|---|---:|---:|---:|---:|---:|---:|",
   ];
-  for (const c of cases) {
+  for (const c of chosen) {
     const s = summaries.get(c.name) as Measure;
-    const seg = /seg(\d+)/.exec(c.name)?.[1] ?? String(DEFAULT_SEGMENTS);
-    const floor = summaries.get(`floor scan seg${seg}`);
-    const vsFloor = c.group === "floor" || floor === undefined ? "" : `${(s.wallS / floor.wallS).toFixed(2)}x`;
+    const seg = Number(/seg(\d+)/.exec(c.name)?.[1] ?? DEFAULT_SEGMENTS);
+    const ratio = c.group === "floor" ? undefined : vsFloor(c.name, seg);
     const vsCli =
-      cli === undefined || c.group !== "30d" || c === cases.find((x) => x.name === "aws cli + jq csv 30d")
+      cli === undefined || c.group !== "30d" || c.name === "aws cli + jq csv 30d"
         ? ""
         : `${(cli.wallS / s.wallS).toFixed(1)}x faster`;
     table1.push(
-      `| ${c.name} | ${s.wallS.toFixed(2)} s | ${s.cpuS.toFixed(2)} s | ${s.rssMb.toFixed(0)} MB | ${s.rows.toLocaleString("en-US")} | ${vsFloor} | ${vsCli} |`,
+      `| ${c.name} | ${s.wallS.toFixed(2)} s | ${s.cpuS.toFixed(2)} s | ${s.rssMb.toFixed(0)} MB | ${s.rows.toLocaleString("en-US")} | ${ratio === undefined ? "" : `${ratio.toFixed(2)}x`} | ${vsCli} |`,
     );
   }
 
   // Row agreement with the CLI: it compares created_at as text, we compare instants.
   let agreement = "AWS CLI not installed: no row comparison.";
-  if (haveCli) {
+  const firstCsv30d = out(`sentinel-csv-30d-seg${SEGMENTS[0]}`);
+  if (haveCli && summaries.has("aws cli + jq csv 30d") && summaries.has(`sentinel csv 30d seg${SEGMENTS[0]}`)) {
     const ours = new Set(
-      readFileSync(out(`sentinel-csv-30d-seg${SEGMENTS[0]}`), "utf8")
+      readFileSync(firstCsv30d, "utf8")
         .split("\n")
         .slice(1, -1)
         .map((l) => l.split(",")[0]),
@@ -251,6 +348,8 @@ try {
     const onlyOurs = [...ours].filter((id) => !theirs.has(id)).length;
     const onlyTheirs = [...theirs].filter((id) => !ours.has(id)).length;
     agreement = `Same absolute cut-off (${cutoffText}) for both: sentinel ${ours.size.toLocaleString("en-US")} rows, AWS CLI + jq ${theirs.size.toLocaleString("en-US")} rows; ${onlyOurs} only in sentinel, ${onlyTheirs} only in the CLI's (the CLI compares created_at as text, so items written with a zone offset or a fraction near the cut-off land on the wrong side; sentinel compares instants).`;
+  } else if (haveCli) {
+    agreement = "The AWS CLI + jq case was not run: no row comparison.";
   }
 
   log("\n== indexed reads");
@@ -283,17 +382,20 @@ try {
 
   // Memory scaling: one table grown from the smallest size to the largest.
   const table3: string[] = [];
-  let memoryNote = "";
-  let memoryCheck = "";
+  const memoryLines: string[] = [];
+  type MemoryAt = { all: Measure; top: Measure; stream: Measure };
+  const memoryAt = new Map<number, MemoryAt>();
   if (MEMORY_NS.length > 0) {
     log("\n== memory scaling");
     const memTable = "bench-memory";
     const c2 = localClient(dynamo.endpoint);
     await createSessionTable(c2, memTable);
     c2.destroy();
-    table3.push("| sessions in table | export | rows | median peak RSS | median wall |", "|---:|---|---:|---:|---:|");
+    table3.push(
+      "| sessions in table | export | rows | median peak RSS | median wall | median first byte |",
+      "|---:|---|---:|---:|---:|---:|",
+    );
     let seeded = 0;
-    const rssAt = new Map<number, { all: Measure; top: Measure }>();
     for (const size of MEMORY_NS) {
       await seed(dynamo.endpoint, memTable, size - seeded, 1_000 + size, now);
       seeded = size;
@@ -312,20 +414,32 @@ try {
           out: out(`mem-${size}-top`),
           rowsOf: csvRows,
         },
+        {
+          name: `mem ${size} order none`,
+          group: "mem",
+          command: `"${BINARY}" server-sessions --table ${memTable} --until 2100-01-01 --order none --limit 0 --output ndjson`,
+          out: out(`mem-${size}-stream`),
+          rowsOf: ndRows,
+          firstByte: true,
+        },
       ];
-      const r = runInterleaved(memCases, env, RUNS);
-      const all = summary(r.get(`mem ${size} limit0`) as Measure[]);
-      const top = summary(r.get(`mem ${size} limit100`) as Measure[]);
-      rssAt.set(size, { all, top });
+      const r = await runInterleaved(memCases, env, RUNS);
+      const at: MemoryAt = {
+        all: summary(r.get(`mem ${size} limit0`) as Measure[]),
+        top: summary(r.get(`mem ${size} limit100`) as Measure[]),
+        stream: summary(r.get(`mem ${size} order none`) as Measure[]),
+      };
+      memoryAt.set(size, at);
+      const row = (label: string, m: Measure) =>
+        `| ${size.toLocaleString("en-US")} | ${label} | ${m.rows.toLocaleString("en-US")} | ${m.rssMb.toFixed(0)} MB | ${m.wallS.toFixed(2)} s | ${m.firstByteS === undefined ? "" : `${m.firstByteS.toFixed(2)} s`} |`;
       table3.push(
-        `| ${size.toLocaleString("en-US")} | 30d \`--limit 0\` | ${all.rows.toLocaleString("en-US")} | ${all.rssMb.toFixed(0)} MB | ${all.wallS.toFixed(2)} s |`,
-      );
-      table3.push(
-        `| ${size.toLocaleString("en-US")} | 30d \`--limit 100\` | ${top.rows.toLocaleString("en-US")} | ${top.rssMb.toFixed(0)} MB | ${top.wallS.toFixed(2)} s |`,
+        row("30d csv `--limit 0`", at.all),
+        row("30d csv `--limit 100`", at.top),
+        row("whole table ndjson `--order none --limit 0`", at.stream),
       );
     }
-    const small = rssAt.get(MEMORY_NS[0] as number);
-    const large = rssAt.get(MEMORY_NS[MEMORY_NS.length - 1] as number);
+    const small = memoryAt.get(MEMORY_NS[0] as number);
+    const large = memoryAt.get(MEMORY_NS[MEMORY_NS.length - 1] as number);
     if (small && large && MEMORY_NS.length > 1) {
       const extraRows = large.all.rows - small.all.rows;
       const bytesPerRow = ((large.all.rssMb - small.all.rssMb) * 1024 * 1024) / Math.max(1, extraRows);
@@ -334,10 +448,109 @@ try {
       const compactBytes = Math.round(statSync(csvFile).size / Math.max(1, large.all.rows)) + 24 + 40;
       const allowanceMb = (large.all.rows * compactBytes) / 1048576;
       const bound = 1.5 * small.all.rssMb + allowanceMb;
-      memoryCheck = `Bound for the largest table: 1.5 × ${small.all.rssMb.toFixed(0)} MB + ${large.all.rows.toLocaleString("en-US")} rows × ${compactBytes} bytes (compact row: CSV bytes + 24-byte key + id) = ${bound.toFixed(0)} MB; measured ${large.all.rssMb.toFixed(0)} MB (${large.all.rssMb <= bound ? "within" : "OVER"}). \`--limit 100\` grew ${(large.top.rssMb / small.top.rssMb).toFixed(2)}x (${large.top.rssMb / small.top.rssMb <= 1.2 ? "within" : "over"} 1.2x).`;
-      memoryNote = `From ${MEMORY_NS[0]?.toLocaleString("en-US")} to ${MEMORY_NS.at(-1)?.toLocaleString("en-US")} sessions: \`--limit 0\` peak RSS ${small.all.rssMb.toFixed(0)} → ${large.all.rssMb.toFixed(0)} MB (${(large.all.rssMb / small.all.rssMb).toFixed(2)}x) for ${extraRows.toLocaleString("en-US")} more rows, about ${Math.round(bytesPerRow)} bytes of RSS per kept row; \`--limit 100\` peak RSS ${small.top.rssMb.toFixed(0)} → ${large.top.rssMb.toFixed(0)} MB (${(large.top.rssMb / small.top.rssMb).toFixed(2)}x).`;
-      log(`  ${memoryNote}`);
+      const from = `From ${MEMORY_NS[0]?.toLocaleString("en-US")} to ${MEMORY_NS.at(-1)?.toLocaleString("en-US")} sessions`;
+      memoryLines.push(
+        `${from}: the sorted \`--limit 0\` export's peak RSS went ${small.all.rssMb.toFixed(0)} → ${large.all.rssMb.toFixed(0)} MB (${(large.all.rssMb / small.all.rssMb).toFixed(2)}x) for ${extraRows.toLocaleString("en-US")} more rows, about ${Math.round(bytesPerRow)} bytes of RSS per kept row; \`--limit 100\` ${small.top.rssMb.toFixed(0)} → ${large.top.rssMb.toFixed(0)} MB (${(large.top.rssMb / small.top.rssMb).toFixed(2)}x); \`--order none\` over the whole table (${small.stream.rows.toLocaleString("en-US")} → ${large.stream.rows.toLocaleString("en-US")} rows) ${small.stream.rssMb.toFixed(0)} → ${large.stream.rssMb.toFixed(0)} MB (${(large.stream.rssMb / small.stream.rssMb).toFixed(2)}x).`,
+        "",
+        `Bound for the largest table: 1.5 × ${small.all.rssMb.toFixed(0)} MB + ${large.all.rows.toLocaleString("en-US")} rows × ${compactBytes} bytes (compact row: CSV bytes + 24-byte key + id) = ${bound.toFixed(0)} MB; measured ${large.all.rssMb.toFixed(0)} MB (${large.all.rssMb <= bound ? "within" : "OVER"}). \`--limit 100\` grew ${(large.top.rssMb / small.top.rssMb).toFixed(2)}x (${large.top.rssMb / small.top.rssMb <= 1.2 ? "within" : "over"} 1.2x).`,
+      );
+      log(`  ${memoryLines[0]}`);
     }
+  }
+
+  // Goals, each from this run's figures; a goal whose cases were not run says so.
+  const goals: string[] = ["| goal | measured | met |", "|---|---|---|"];
+  const goal = (what: string, value: number | undefined, shown: (v: number) => string, met: (v: number) => boolean) =>
+    goals.push(
+      value === undefined || Number.isNaN(value)
+        ? `| ${what} | not measured in this run | – |`
+        : `| ${what} | ${shown(value)} | ${met(value) ? "yes" : "**no**"} |`,
+    );
+  const times = (v: number) => `${v.toFixed(2)}x the floor`;
+  goal(
+    `whole-table CSV (\`--limit 0\`, sorted, ${DEFAULT_SEGMENTS} segments) ≤ ${GOAL_WHOLE_TABLE_VS_FLOOR}x the floor`,
+    vsFloor("sentinel csv whole table"),
+    times,
+    (v) => v <= GOAL_WHOLE_TABLE_VS_FLOOR,
+  );
+  const ratios30d = SEGMENTS.map((seg) => vsFloor(`sentinel csv 30d seg${seg}`, seg)).filter(
+    (v): v is number => v !== undefined,
+  );
+  goal(
+    `30-day CSV ≤ ${GOAL_30D_VS_FLOOR}x the floor at ${SEGMENTS.join(", ")} segments (the largest ratio)`,
+    ratios30d.length === 0 ? undefined : Math.max(...ratios30d),
+    times,
+    (v) => v <= GOAL_30D_VS_FLOOR,
+  );
+  const plain30d = summaries.get(`sentinel csv 30d seg${DEFAULT_SEGMENTS}`);
+  const manifest30d = summaries.get("sentinel csv 30d manifest");
+  goal(
+    `\`--manifest\` adds ≤ ${GOAL_MANIFEST_EXTRA * 100} % to the 30-day CSV export (${DEFAULT_SEGMENTS} segments)`,
+    plain30d && manifest30d ? manifest30d.wallS / plain30d.wallS - 1 : undefined,
+    (v) => `${v >= 0 ? "+" : ""}${(v * 100).toFixed(1)} %`,
+    (v) => v <= GOAL_MANIFEST_EXTRA,
+  );
+  goal(
+    `whole-table CSV with \`--columns all\` ≤ ${GOAL_ALL_COLUMNS_VS_FLOOR}x the floor`,
+    vsFloor("sentinel csv whole table all columns"),
+    times,
+    (v) => v <= GOAL_ALL_COLUMNS_VS_FLOOR,
+  );
+  const smallStream = memoryAt.get(MEMORY_NS[0] as number)?.stream;
+  const largeStream = memoryAt.get(MEMORY_NS.at(-1) as number)?.stream;
+  goal(
+    `\`--order none\` peak RSS at ${MEMORY_NS.at(-1)?.toLocaleString("en-US") ?? "?"} sessions ≤ ${GOAL_STREAM_RSS_GROWTH}x that at ${MEMORY_NS[0]?.toLocaleString("en-US") ?? "?"}`,
+    smallStream && largeStream && MEMORY_NS.length > 1 ? largeStream.rssMb / smallStream.rssMb : undefined,
+    (v) => `${v.toFixed(2)}x (${smallStream?.rssMb.toFixed(0)} → ${largeStream?.rssMb.toFixed(0)} MB)`,
+    (v) => v <= GOAL_STREAM_RSS_GROWTH,
+  );
+  const firstBytes = [...memoryAt.values()].map((m) => m.stream.firstByteS ?? Number.NaN);
+  goal(
+    `\`--order none\`: first byte on stdout within ${GOAL_FIRST_ROW_S} s of the start (the slowest table size)`,
+    firstBytes.length === 0 ? undefined : Math.max(...firstBytes),
+    (v) => `${v.toFixed(2)} s`,
+    (v) => v < GOAL_FIRST_ROW_S,
+  );
+
+  // Conclusions, each derived from the figures above (or left out).
+  /** "1.50x faster" when `after` took less time than `before`, else "1.20x slower". */
+  const faster = (beforeS: number, afterS: number) =>
+    afterS <= beforeS ? `${(beforeS / afterS).toFixed(2)}x faster` : `${(afterS / beforeS).toFixed(2)}x slower`;
+  const conclusions: string[] = [];
+  const csv30d = (seg: number) => summaries.get(`sentinel csv 30d seg${seg}`);
+  if (ratios30d.length > 0) {
+    conclusions.push(
+      `- The 30-day export asks DynamoDB for less than the floor does (a FilterExpression and a ProjectionExpression); on this run it took ${ratios30d.length === 1 ? `${ratios30d[0]?.toFixed(2)}x` : `${Math.min(...ratios30d).toFixed(2)}x to ${Math.max(...ratios30d).toFixed(2)}x`} the floor's time at the same segments.`,
+    );
+  }
+  const [s4, s8, s16] = [csv30d(4), csv30d(8), csv30d(16)];
+  if (s4 && s8 && s16) {
+    conclusions.push(
+      `- \`--segments\` defaults to 8: on this run the 30-day export was ${faster(s4.wallS, s8.wallS)} with 8 segments than with 4, and ${faster(s8.wallS, s16.wallS)} with 16 than with 8; 16 doubles the burst of read capacity taken from a table that Sentinel servers use at the same time.`,
+    );
+  }
+  const whole = summaries.get("sentinel csv whole table");
+  const floor8 = floorAt(DEFAULT_SEGMENTS);
+  if (whole && floor8) {
+    conclusions.push(
+      `- The whole-table export used ${whole.cpuS.toFixed(2)} s of CPU against the floor's ${floor8.cpuS.toFixed(2)} s (DynamoDB Local runs in a process of its own, counted in neither), and ${whole.wallS >= floor8.wallS ? `${(whole.wallS - floor8.wallS).toFixed(2)} s more` : `${(floor8.wallS - whole.wallS).toFixed(2)} s less`} wall time, while validating, formatting, sorting and writing ${whole.rows.toLocaleString("en-US")} rows.`,
+    );
+  }
+  const smallest = memoryAt.get(MEMORY_NS[0] as number);
+  const largest = memoryAt.get(MEMORY_NS.at(-1) as number);
+  if (smallest && largest && MEMORY_NS.length > 1) {
+    const growth = (MEMORY_NS.at(-1) as number) / (MEMORY_NS[0] as number);
+    conclusions.push(
+      `- Reading the whole table for \`--limit 100\` took ${smallest.top.wallS.toFixed(2)} s at ${MEMORY_NS[0]?.toLocaleString("en-US")} sessions and ${largest.top.wallS.toFixed(2)} s at ${MEMORY_NS.at(-1)?.toLocaleString("en-US")}: ${(largest.top.wallS / smallest.top.wallS).toFixed(1)}x the time for ${growth}x the items.`,
+    );
+  }
+  const allRss = [...summaries.values(), ...[...memoryAt.values()].flatMap((m) => [m.all, m.top, m.stream])]
+    .filter((m) => m.rows > 0)
+    .map((m) => m.rssMb);
+  if (allRss.length > 0) {
+    conclusions.push(
+      `- Peak RSS includes the Bun runtime and the AWS SDK: the smallest peak of any export or scan on this run was ${Math.min(...allRss).toFixed(0)} MB.`,
+    );
   }
 
   const cpu = cpus()[0]?.model ?? "unknown CPU";
@@ -345,13 +558,19 @@ try {
   markdown.push(
     "# Benchmarks",
     "",
-    `Measured by \`make bench\` on ${now.toISOString().slice(0, 10)}: ${cpus().length} cores (${cpu}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM;`,
+    `Measured by \`make bench\` on ${now.toISOString().slice(0, 10)}: ${cpus().length} cores (${cpu}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM,`,
+    "shared with other work while it ran, so compare cases within this run (they are interleaved), not across runs;",
     `DynamoDB Local 1.25.1 (in memory) on the same machine; ${commandVersion(BINARY, ["--version"])} (${binarySize} MB binary);`,
     `${haveCli ? `${awsVersion}; ${jqVersion}` : "AWS CLI not installed"}. ${N.toLocaleString("en-US")} sessions over 90 days (200 users, 30 profiles, 10 % active,`,
     "RFC3339Nano fractions of 0–9 digits, 10 % with zone offsets). Medians of",
     `${RUNS} interleaved rounds after a warm-up; wall from the harness clock, CPU (user + system, all processes) and peak RSS`,
-    "(largest single process) from GNU `time -v`. Output goes to a file. The floor is a bare SDK Scan of the",
+    "(largest single process) from GNU `time -v`. Output goes to a file (the `--order none` cases: through a pipe",
+    "read by the harness, which notes the first byte). The floor is a bare SDK Scan of the",
     "whole table with the same number of segments that discards the pages.",
+    "",
+    "## Goals",
+    "",
+    ...goals,
     "",
     "## Export speed",
     "",
@@ -372,24 +591,14 @@ try {
     ...startup.map(([label, ms]) => `| \`sentinel ${label}\` | ${ms.toFixed(1)} ms |`),
     "",
   );
-  if (table3.length > 0)
-    markdown.push("## Memory as the table grows", "", ...table3, "", memoryNote, "", memoryCheck, "");
-  markdown.push(
-    "## Reading the numbers",
-    "",
-    "- DynamoDB Local does the scanning on the same cores as the tools, and its sequential Scan slows down",
-    "  sharply as the table grows; parallel segments matter here as they do on real DynamoDB.",
-    "- The 30-day export asks DynamoDB for less than the floor does (a FilterExpression and a",
-    "  ProjectionExpression), so it can come close to, or under, a bare Scan of the whole table.",
-    "- `--segments` defaults to 8: on this benchmark about 1.5x faster than 4 and within 1.3x of 16, while 16",
-    "  doubles the burst of read capacity taken from a table that Sentinel servers use at the same time.",
-    "- Peak RSS includes the Bun runtime and the AWS SDK (about 60 MB before the first request).",
-    "",
-  );
+  if (table3.length > 0) markdown.push("## Memory as the table grows", "", ...table3, "", ...memoryLines, "");
+  if (conclusions.length > 0) markdown.push("## Reading the numbers", "", ...conclusions, "");
   if (process.env.BENCH_AUDIT !== "0") markdown.push(...(await auditBenchmark(dynamo.endpoint, env)));
+  else markdown.push(...previousAuditSection());
   const text = `${markdown.join("\n")}\n`;
   process.stdout.write(text);
   if (process.env.BENCH_WRITE_DOCS !== "0") writeFileSync(join(ROOT, "docs", "benchmarks.md"), text);
 } finally {
+  sts.stop();
   await dynamo.stop();
 }

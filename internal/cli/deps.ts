@@ -35,7 +35,7 @@ export type Deps = {
   ): Promise<{ revoker: SessionRevoker; region: string; close(): void }>;
   /** The caller's user name from STS (SPEC §4). */
   callerUserName(connection: ConnectionOptions & { region: string }): Promise<string>;
-  /** Called after every page read, e.g. to collect garbage (see gc-pacer.ts). */
+  /** Called after every page a listing reads, to collect garbage (see gc-pacer.ts). */
   afterPage?: () => void;
   /** Aborted on SIGINT or SIGTERM. */
   signal: AbortSignal;

@@ -8,7 +8,7 @@ test("gcPacer() collects at once, then waits ten times the last collection's len
     collectedAt.push(clock);
     clock += 5; // each collection takes 5 ms
   };
-  const afterPage = gcPacer(collect, () => clock);
+  const afterPage = gcPacer(collect, { maxGcTimeFraction: 0.1 }, () => clock);
   for (let page = 0; page < 20; page++) {
     afterPage();
     clock += 10; // a page every 10 ms

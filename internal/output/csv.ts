@@ -1,7 +1,7 @@
 import { stringify } from "csv-stringify/sync";
 import type { Session } from "../session/session.ts";
 import type { Column } from "./columns.ts";
-import { flat, type RowFormat } from "./row-format.ts";
+import type { RowFormat } from "./row-format.ts";
 import { ChunkedWriter, type Text } from "./writer.ts";
 
 // Characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection).
@@ -12,6 +12,9 @@ const FORMULA_START = /^[=+\-@\t\r]/;
  * @example guardFormula("=HYPERLINK(\"x\")") // "'=HYPERLINK(\"x\")"
  */
 export function guardFormula(cell: string): string {
+  // Most cells start with a letter or digit: settled by one character code, before the pattern.
+  const first = cell.charCodeAt(0);
+  if (first > 0x40 || (first >= 0x30 && first <= 0x39) || cell.length === 0) return cell;
   return FORMULA_START.test(cell) ? `'${cell}` : cell;
 }
 
@@ -19,6 +22,13 @@ export function guardFormula(cell: string): string {
 export function csvText(rows: string[][]): string {
   // With LF records csv-stringify no longer quotes a lone CR by itself; RFC 4180 wants it quoted.
   return stringify(rows, { record_delimiter: "unix", quoted_match: /\r/ });
+}
+
+const NEEDS_QUOTES = /[",\r\n]/;
+
+function csvRowText(columns: readonly Column[], session: Session, formulaGuard: boolean): string {
+  const cells = columns.map((c) => c.csv(session));
+  return csvText([formulaGuard ? cells.map(guardFormula) : cells]);
 }
 
 /**
@@ -29,8 +39,17 @@ export function csvFormat(columns: readonly Column[], formulaGuard: boolean): Ro
   const header = csvText([columns.map((c) => c.name)]);
   return {
     row(session: Session): Text {
-      const cells = columns.map((c) => c.csv(session));
-      return flat(csvText([formulaGuard ? cells.map(guardFormula) : cells]));
+      // Cells without a quote, comma, CR or LF are written as they are (csv-stringify
+      // quotes nothing else with these options), joined by hand; any other row goes
+      // through csv-stringify whole.
+      let line = "";
+      for (let i = 0; i < columns.length; i++) {
+        const raw = (columns[i] as Column).csv(session);
+        const cell = formulaGuard ? guardFormula(raw) : raw;
+        if (NEEDS_QUOTES.test(cell)) return csvRowText(columns, session, formulaGuard);
+        line = i === 0 ? cell : `${line},${cell}`;
+      }
+      return `${line}\n`;
     },
     async write(out, lines) {
       const chunks = new ChunkedWriter(out);

@@ -1,13 +1,13 @@
 import type { Session } from "../session/session.ts";
 import { type Column, jsonObject } from "./columns.ts";
-import { flat, type RowFormat } from "./row-format.ts";
+import type { RowFormat } from "./row-format.ts";
 import { ChunkedWriter, type Text } from "./writer.ts";
 
 /** `{"sessions": [...]}` indented by 2 spaces, as `JSON.stringify(…, null, 2)` writes it. */
 export function jsonFormat(columns: readonly Column[]): RowFormat<Text> {
   return {
     row: (session: Session) =>
-      flat(`    ${JSON.stringify(jsonObject(columns, session), null, 2).replaceAll("\n", "\n    ")}`),
+      `    ${JSON.stringify(jsonObject(columns, session), null, 2).replaceAll("\n", "\n    ")}`,
     async write(out, objects) {
       const chunks = new ChunkedWriter(out);
       let first = true;
@@ -25,7 +25,7 @@ export function jsonFormat(columns: readonly Column[]): RowFormat<Text> {
 /** One compact JSON object per line; nothing at all when empty. */
 export function ndjsonFormat(columns: readonly Column[]): RowFormat<Text> {
   return {
-    row: (session: Session) => flat(`${JSON.stringify(jsonObject(columns, session))}\n`),
+    row: (session: Session) => `${JSON.stringify(jsonObject(columns, session))}\n`,
     async write(out, lines) {
       const chunks = new ChunkedWriter(out);
       for await (const line of lines) await chunks.add(line);

@@ -7,10 +7,12 @@ export interface Writer {
 }
 
 const CHUNK_BYTES = 64 * 1024;
+// The most UTF-8 bytes one UTF-16 code unit becomes (a surrogate pair: 4 bytes for 2 units).
+const MAX_UTF8_PER_UNIT = 3;
 
 /**
  * Gathers small pieces into 64 KiB chunks of UTF-8 and hands each to a Writer.
- * Pieces are copied into one reused buffer, so writing a long export makes
+ * Pieces are copied (strings encoded, once) into one reused buffer, so writing a long export makes
  * almost no garbage; a chunk never splits a piece (unless the piece alone is
  * larger than a chunk), so every chunk is whole UTF-8.
  */
@@ -24,6 +26,14 @@ export class ChunkedWriter {
   }
 
   async add(piece: Text): Promise<void> {
+    if (typeof piece === "string") {
+      // Encoded straight into the buffer where it surely fits (UTF-8 takes at
+      // most 3 bytes per UTF-16 unit): one pass, no measuring first.
+      if (this.#used + piece.length * MAX_UTF8_PER_UNIT <= CHUNK_BYTES) {
+        this.#used += this.#buffer.write(piece, this.#used, "utf8");
+        return;
+      }
+    }
     const bytes = typeof piece === "string" ? Buffer.byteLength(piece) : piece.length;
     if (this.#used + bytes > CHUNK_BYTES) await this.flush();
     if (bytes > CHUNK_BYTES) {

@@ -5,6 +5,8 @@ import type { SessionCollector } from "./store.ts";
 
 const CHUNK_BYTES = 4 * 1024 * 1024;
 const INITIAL_ROWS = 1024;
+// The most UTF-8 bytes one UTF-16 code unit becomes (a surrogate pair: 4 bytes for 2 units).
+const MAX_UTF8_PER_UNIT = 3;
 
 function grown<T extends Float64Array | Uint32Array>(array: T, make: (length: number) => T): T {
   const bigger = make(array.length * 2);
@@ -48,11 +50,13 @@ export class CompactNewestFirst implements SessionCollector {
   }
 
   offer(session: Session): void {
-    const text = this.#toRow(session);
-    const bytes = typeof text === "string" ? Buffer.byteLength(text) : text.length;
+    const row = this.#toRow(session);
+    // A string is encoded straight into the arena, once: where it surely fits
+    // (UTF-8 takes at most 3 bytes per UTF-16 unit), without measuring it first.
+    const most = typeof row === "string" ? row.length * MAX_UTF8_PER_UNIT : row.length;
     let chunk = this.#chunks[this.#chunks.length - 1] as Buffer;
-    if (this.#used + bytes > chunk.length) {
-      chunk = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, bytes));
+    if (this.#used + most > chunk.length) {
+      chunk = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, most));
       this.#chunks.push(chunk);
       this.#used = 0;
     }
@@ -64,8 +68,12 @@ export class CompactNewestFirst implements SessionCollector {
       this.#startOf = grown(this.#startOf, (l) => new Uint32Array(l));
       this.#lengthOf = grown(this.#lengthOf, (l) => new Uint32Array(l));
     }
-    if (typeof text === "string") chunk.write(text, this.#used, "utf8");
-    else chunk.set(text, this.#used);
+    let bytes: number;
+    if (typeof row === "string") bytes = chunk.write(row, this.#used, "utf8");
+    else {
+      chunk.set(row, this.#used);
+      bytes = row.length;
+    }
     this.#secs[n] = session.createdAt.sec;
     this.#nanos[n] = session.createdAt.nanos;
     this.#chunkOf[n] = this.#chunks.length - 1;

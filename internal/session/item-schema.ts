@@ -63,21 +63,29 @@ const isAbsent = (a: unknown) => a === undefined || (a as { NULL?: unknown } | n
  */
 export function readItem(item: RawItem): ItemReading {
   if (item === null || typeof item !== "object" || Array.isArray(item)) return { problem: "not an item" };
-  const text: Record<string, string> = {};
-  const times: Record<string, Instant | undefined> = {};
-  const counts: Record<string, bigint | undefined> = {};
-  for (const [name, kind, required] of ATTRIBUTES) {
+  // Values by position in ATTRIBUTES: no per-item records keyed by name.
+  const values: (string | Instant | bigint | undefined)[] = new Array(ATTRIBUTES.length);
+  for (let i = 0; i < ATTRIBUTES.length; i++) {
+    // Indexed, not destructured: array destructuring runs the iterator protocol, per attribute.
+    const spec = ATTRIBUTES[i] as (typeof ATTRIBUTES)[number];
+    const name = spec[0];
+    const kind = spec[1];
     const attribute = item[name];
     if (isAbsent(attribute)) {
-      if (required) return { problem: `${name}: missing` };
+      if (spec[2]) return { problem: `${name}: missing` };
       continue;
     }
     if (kind === "count") {
       const n = (attribute as { N?: unknown }).N;
       if (typeof n !== "string") return { problem: `${name}: not a number (${typeName(attribute)})` };
+      const canonical = canonicalCount(n);
+      if (canonical !== undefined) {
+        values[i] = canonical;
+        continue;
+      }
       const reading = readWholeNumber(n);
       if ("problem" in reading) return { problem: `${name} ${quoted(n)}: ${reading.problem}` };
-      counts[name] = reading.value;
+      values[i] = reading.value;
       continue;
     }
     const s = (attribute as { S?: unknown }).S;
@@ -85,32 +93,73 @@ export function readItem(item: RawItem): ItemReading {
     if (kind === "timestamp") {
       const reading = readTimestamp(s);
       if ("problem" in reading) return { problem: `${name} ${quoted(s)}: ${reading.problem}` };
-      times[name] = reading.at;
+      values[i] = reading.at;
     } else {
       if (kind === "id" && s === "") return { problem: `${name}: empty` };
-      text[name] = s;
+      values[i] = s;
     }
   }
+  const text = (i: number) => (values[i] as string | undefined) ?? "";
+  const time = (i: number) => values[i] as Instant | undefined;
   return {
     session: {
-      id: text.id as string,
-      user: text.user ?? "",
-      profile: text.profile ?? "",
-      status: text.status ?? "",
-      serverInstanceId: text.server_instance_id ?? "",
-      startedAt: times.started_at,
-      lastAccessAt: times.last_access_at,
-      expiresAt: times.expires_at,
-      createdAt: times.created_at as Instant,
-      updatedAt: times.updated_at,
-      requestCount: counts.request_count ?? 0n,
-      sourceIdentity: text.source_identity ?? "",
-      deviceId: text.device_id ?? "",
-      revokedBy: text.revoked_by ?? "",
-      revokedReason: text.revoked_reason ?? "",
-      ttl: counts.ttl,
+      id: values[ID] as string,
+      user: text(USER),
+      profile: text(PROFILE),
+      status: text(STATUS),
+      serverInstanceId: text(SERVER_INSTANCE_ID),
+      startedAt: time(STARTED_AT),
+      lastAccessAt: time(LAST_ACCESS_AT),
+      expiresAt: time(EXPIRES_AT),
+      createdAt: values[CREATED_AT] as Instant,
+      updatedAt: time(UPDATED_AT),
+      requestCount: (values[REQUEST_COUNT] as bigint | undefined) ?? 0n,
+      sourceIdentity: text(SOURCE_IDENTITY),
+      deviceId: text(DEVICE_ID),
+      revokedBy: text(REVOKED_BY),
+      revokedReason: text(REVOKED_REASON),
+      ttl: values[TTL] as bigint | undefined,
     },
   };
+}
+
+const at = (name: string) => ITEM_ATTRIBUTES.indexOf(name);
+const [ID, USER, PROFILE, SERVER_INSTANCE_ID, STATUS, STARTED_AT, LAST_ACCESS_AT, EXPIRES_AT, CREATED_AT] = [
+  "id",
+  "user",
+  "profile",
+  "server_instance_id",
+  "status",
+  "started_at",
+  "last_access_at",
+  "expires_at",
+  "created_at",
+].map(at) as number[] as [number, number, number, number, number, number, number, number, number];
+const [UPDATED_AT, REQUEST_COUNT, SOURCE_IDENTITY, DEVICE_ID, REVOKED_BY, REVOKED_REASON, TTL] = [
+  "updated_at",
+  "request_count",
+  "source_identity",
+  "device_id",
+  "revoked_by",
+  "revoked_reason",
+  "ttl",
+].map(at) as number[] as [number, number, number, number, number, number, number];
+
+const MAX_CANONICAL_DIGITS = 38;
+
+/**
+ * The number DynamoDB's own canonical text names (plain digits, no leading
+ * zero, at most 38 of them), which is every count DynamoDB returns; undefined
+ * for any other form, which `readWholeNumber` reads or rejects.
+ */
+function canonicalCount(n: string): bigint | undefined {
+  const length = n.length;
+  if (length === 0 || length > MAX_CANONICAL_DIGITS || (length > 1 && n.charCodeAt(0) === 0x30)) return undefined;
+  for (let i = 0; i < length; i++) {
+    const c = n.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return undefined;
+  }
+  return BigInt(n);
 }
 
 /** Validates one item; `undefined` when it is malformed (SPEC §1). */
