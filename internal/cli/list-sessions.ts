@@ -193,19 +193,30 @@ async function exportSessions(
   const { store, region, endpoint, close } = await deps.openStore(opts.connection, opts.table, opts.segments);
   try {
     let filter = opts.filter;
-    let caller: CallerIdentity | null = null;
-    if (opts.manifest !== undefined) {
-      try {
-        caller = await deps.callerIdentity({ ...opts.connection, region });
-      } catch (error) {
-        if (deps.signal.aborted) throw error;
-        await say(io, `warning: the manifest records no caller: ${(error as Error).message}`);
-      }
-    }
+    // The manifest's caller is asked for while the table is read: STS costs the export no time.
+    const asking =
+      opts.manifest === undefined
+        ? undefined
+        : deps.callerIdentity({ ...opts.connection, region }).then(
+            (identity) => ({ identity }),
+            (error: unknown) => ({ error }),
+          );
+    const callerOrWarn = async (): Promise<CallerIdentity | null> => {
+      const answer = await asking;
+      if (answer === undefined) return null;
+      if ("identity" in answer) return answer.identity;
+      if (deps.signal.aborted) throw answer.error;
+      await say(io, `warning: the manifest records no caller: ${(answer.error as Error).message}`);
+      return null;
+    };
     if (!opts.explicitFilter) {
       let user: string;
       try {
-        user = caller === null ? await deps.callerUserName({ ...opts.connection, region }) : userNameOf(caller);
+        const known = asking === undefined ? undefined : await asking;
+        user =
+          known !== undefined && "identity" in known
+            ? userNameOf(known.identity)
+            : await deps.callerUserName({ ...opts.connection, region });
       } catch (error) {
         if (!(error instanceof UnsupportedCallerError)) throw error;
         throw new SentinelError(`${error.message}: pass --user to choose whose sessions to list`);
@@ -268,6 +279,7 @@ async function exportSessions(
       status = ExitCode.Malformed;
     }
     if (stdout instanceof HashingWriter) {
+      const caller = await callerOrWarn();
       writeManifest(opts.manifest as string, {
         version: deps.version,
         // As given, but never an endpoint URL's password.
