@@ -1,6 +1,6 @@
 import type { Session } from "../session/session.ts";
-import { compareInstants, formatHuman, formatNano, formatSeconds, type Instant } from "../timefilter/instant.ts";
-import { exactJsonNumber, type JsonValue, LIST_FIELDS } from "./fields.ts";
+import { compareInstants, formatHuman, formatSeconds, type Instant } from "../timefilter/instant.ts";
+import { exactJsonNumber, type JsonValue, LIST_FIELDS, nano } from "./fields.ts";
 
 /** Every column `--columns` can name, in the order `all` gives them (SPEC §8.1). */
 export const COLUMN_NAMES = [
@@ -45,7 +45,6 @@ export type Column = {
 };
 
 const seconds = (t: Instant | undefined) => (t === undefined ? "" : formatSeconds(t));
-const nano = (t: Instant | undefined) => (t === undefined ? "" : formatNano(t));
 const human = (t: Instant | undefined) => (t === undefined ? "-" : formatHuman(t));
 const heading = (name: string) => name.toUpperCase().replaceAll("_", " ");
 

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { DeleteItemCommand } from "@aws-sdk/client-dynamodb";
 import { allEvents, assumeRole, CASES, SINCE, UNTIL } from "../fixtures/cloudtrail/assume-role-events.ts";
-import { categoriesOf, expectedCategories, fixtureTable, writeTrailLogs } from "../support/audit-fixture.ts";
+import { auditArgs, categoriesOf, expectedCategories, fixtureTable, writeTrailLogs } from "../support/audit-fixture.ts";
 import { endpoint, testClient } from "../support/dynamo.ts";
 import { startFakeCloudTrail } from "../support/fake-cloudtrail.ts";
 import { binaryEnv, runBinary } from "../support/run-binary.ts";
@@ -23,19 +23,7 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const audit = (...args: string[]) => [
-  "audit",
-  "untracked-sessions",
-  "--table",
-  table,
-  "--endpoint-url",
-  endpoint(),
-  "--since",
-  SINCE,
-  "--until",
-  UNTIL,
-  ...args,
-];
+const audit = (...args: string[]) => auditArgs(table, ...args);
 
 /** A trail folder with one plain log file of these records (or this exact text). */
 function logsWith(name: string, body: string | unknown[]): string {

@@ -4,9 +4,8 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { allEvents, ROLE, recordsByRegion, SINCE, UNTIL } from "../fixtures/cloudtrail/assume-role-events.ts";
-import { categoriesOf, expectedCategories, fixtureTable, writeTrailLogs } from "../support/audit-fixture.ts";
-import { endpoint } from "../support/dynamo.ts";
+import { allEvents, ROLE, recordsByRegion } from "../fixtures/cloudtrail/assume-role-events.ts";
+import { auditArgs, categoriesOf, expectedCategories, fixtureTable, writeTrailLogs } from "../support/audit-fixture.ts";
 import { type FakeCloudTrail, startFakeCloudTrail } from "../support/fake-cloudtrail.ts";
 import { runInProcess } from "../support/run-cli.ts";
 
@@ -29,18 +28,7 @@ afterAll(() => {
   rmSync(logs, { recursive: true, force: true });
 });
 
-const base = () => [
-  "audit",
-  "untracked-sessions",
-  "--table",
-  table,
-  "--endpoint-url",
-  endpoint(),
-  "--since",
-  SINCE,
-  "--until",
-  UNTIL,
-];
+const base = () => auditArgs(table);
 const api = ["--trail-region", "us-east-1", "--trail-region", "eu-west-1"];
 
 test("the fixture has 200+ events in two regions, one in both, and every category", () => {

@@ -8,8 +8,10 @@ import {
   type FixtureSession,
   REGIONS,
   recordsByRegion,
+  SINCE,
+  UNTIL,
 } from "../fixtures/cloudtrail/assume-role-events.ts";
-import { freshTable, item } from "./dynamo.ts";
+import { endpoint, freshTable, item } from "./dynamo.ts";
 
 /** A table holding the fixture's sessions (or the given ones). */
 export function fixtureTable(prefix: string, sessions: FixtureSession[] = allSessions()): Promise<string> {
@@ -75,4 +77,21 @@ export function expectedCategories(events: FixtureEvent[] = allEvents()): Map<st
   return new Map(
     events.filter((e) => e.expect !== "outside").map((e) => [e.record.eventID as string, e.expect as string]),
   );
+}
+
+/** `audit untracked-sessions` on `table` (DynamoDB Local) over the fixture's window, then `extra`. */
+export function auditArgs(table: string, ...extra: string[]): string[] {
+  return [
+    "audit",
+    "untracked-sessions",
+    "--table",
+    table,
+    "--endpoint-url",
+    endpoint(),
+    "--since",
+    SINCE,
+    "--until",
+    UNTIL,
+    ...extra,
+  ];
 }
