@@ -1,15 +1,26 @@
 import { createReadStream } from "node:fs";
-import { readdir, realpath, stat } from "node:fs/promises";
+import { readdir, readFile, realpath, stat } from "node:fs/promises";
 import { join, relative } from "node:path";
 import type { Readable } from "node:stream";
-import { createGunzip } from "node:zlib";
+import { createGunzip, gunzipSync } from "node:zlib";
 import { SentinelError, UsageError } from "../aws/errors.ts";
 import type { TimeWindow } from "../timefilter/parse-when.ts";
-import { type ReadRecord, readRecordText } from "./event.ts";
+import { type ReadRecord, readRecord, readRecordText } from "./event.ts";
 import { NotRecordsJson, RecordsSplitter } from "./records-splitter.ts";
 import type { EventSource } from "./source.ts";
 
 const LOG_FILE = /\.json(\.gz)?$/;
+/**
+ * Files up to this size on disk, whose text is at most WHOLE_TEXT_MAX_BYTES,
+ * are read and parsed whole (a trail's files are far smaller: it delivers
+ * every few minutes); larger ones are streamed, so memory stays bounded.
+ */
+const WHOLE_FILE_MAX_BYTES = 4 << 20;
+const WHOLE_TEXT_MAX_BYTES = 16 << 20;
+/** Output buffer of a whole-file gunzip: a typical file's text in one piece, not joined from 16 KiB ones. */
+const GUNZIP_CHUNK_BYTES = 256 << 10;
+/** A JSON escape that could spell a letter of a key (`\u0052` is "R"): such text takes the splitter. */
+const LETTER_ESCAPE = /\\u00[4-7]/;
 
 /**
  * Every `*.json` and `*.json.gz` file below `dir`, sorted, so runs read in the
@@ -78,6 +89,14 @@ export class LogFilesSource implements EventSource {
   async *#readFile(file: string): AsyncIterable<ReadRecord> {
     const name = relative(this.#dir, file);
     const gzip = file.endsWith(".gz");
+    const text = await readWhole(file, gzip).catch((error: unknown) => {
+      throw fileError(name, gzip, error);
+    });
+    if (text === undefined) yield* this.#streamFile(file, name, gzip);
+    else yield* recordsOfText(text, name);
+  }
+
+  async *#streamFile(file: string, name: string, gzip: boolean): AsyncIterable<ReadRecord> {
     const raw = createReadStream(file);
     const stream: Readable = gzip ? raw.pipe(createGunzip()) : raw;
     raw.on("error", (error) => stream.destroy(error));
@@ -97,6 +116,55 @@ export class LogFilesSource implements EventSource {
       throw fileError(name, gzip, error);
     }
   }
+}
+
+/** The text of a small log file (gunzipped), or undefined when it is too large to hold whole. */
+async function readWhole(file: string, gzip: boolean): Promise<string | undefined> {
+  const info = await stat(file);
+  if (info.size > WHOLE_FILE_MAX_BYTES || (!gzip && info.size > WHOLE_TEXT_MAX_BYTES)) return undefined;
+  const raw = await readFile(file);
+  if (!gzip) return raw.toString("utf8");
+  try {
+    return gunzipSync(raw, { maxOutputLength: WHOLE_TEXT_MAX_BYTES, chunkSize: GUNZIP_CHUNK_BYTES }).toString("utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") return undefined;
+    throw error;
+  }
+}
+
+/**
+ * The records of a whole file's text. One JSON.parse of the file is the fast
+ * path; it is taken only when it must give what the splitter gives: exactly
+ * one "Records" key (JSON.parse keeps the last of repeated keys, and an
+ * escaped key could repeat it unseen). Anything else — not JSON, a broken
+ * record, another shape — goes through the splitter, which names the problem.
+ */
+function* recordsOfText(text: string, name: string): Iterable<ReadRecord> {
+  const at = text.indexOf('"Records"');
+  if (at !== -1 && text.indexOf('"Records"', at + 1) === -1 && !LETTER_ESCAPE.test(text)) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) {
+      const records = (parsed as { Records?: unknown }).Records;
+      if (Array.isArray(records)) {
+        for (let i = 0; i < records.length; i++) yield readRecord(records[i], `${name} record ${i + 1}`);
+      }
+      return;
+    }
+  }
+  const splitter = new RecordsSplitter();
+  const elements: string[] = [];
+  try {
+    splitter.push(text, (json) => elements.push(json));
+    splitter.end();
+  } catch (error) {
+    throw fileError(name, false, error);
+  }
+  for (let i = 0; i < elements.length; i++) yield readRecordText(elements[i] as string, `${name} record ${i + 1}`);
 }
 
 function fileError(name: string, gzip: boolean, error: unknown): Error {

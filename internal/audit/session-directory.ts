@@ -1,4 +1,4 @@
-import type { SessionIdentity } from "../session/dynamo-lookup.ts";
+import type { SessionIdentity, TableBytes } from "../session/dynamo-lookup.ts";
 import type { Session } from "../session/session.ts";
 import type { SessionCollector, SessionStore } from "../session/store.ts";
 import { addNanos } from "../timefilter/instant.ts";
@@ -18,76 +18,147 @@ export interface SessionDirectory {
 /** Reads sessions by id (DynamoSessionLookup). */
 export type IdLookup = {
   byIds(ids: readonly string[], signal?: AbortSignal): Promise<Map<string, SessionIdentity>>;
+  /** The table's size; without it, sessions are read by id only. */
+  tableBytes?(signal?: AbortSignal): Promise<TableBytes>;
 };
 
 /** A session is created just before the role is assumed; clocks and retries allow some slack. */
 const SESSION_WINDOW_SLACK_NANOS = 15 * 60e9;
+/**
+ * DynamoDB charges a read by key for at least 4 KB of item, and a scan for
+ * the bytes it reads. Once the keys asked for by id, times this, exceed the
+ * table's size, one read of the window's sessions costs less than the keys
+ * still to come: from then on ids are looked up there first.
+ */
+export const BYTES_PER_KEY_READ = 4096;
 
-/** Collects the sessions of a window by source identity. */
-class BySourceIdentity implements SessionCollector {
+/** Observers of a table directory's reads. */
+export type DirectoryEvents = {
+  signal?: AbortSignal;
+  /** A --debug line: which way sessions are read. */
+  onDebug?: (line: string) => void;
+  /** After every page of a window read, e.g. to collect garbage. */
+  afterPage?: () => void;
+};
+
+/** The sessions created in a window, by id and by source identity. */
+class WindowSessions implements SessionCollector {
   readonly limit = 0;
   readonly lastKeptAt = undefined;
   offered = 0;
-  readonly map = new Map<string, SessionRef>();
+  readonly byId = new Map<string, SessionRef>();
+  readonly bySourceIdentity = new Map<string, SessionRef>();
 
   offer(s: Session): void {
     this.offered++;
-    if (s.sourceIdentity !== "" && !this.map.has(s.sourceIdentity)) {
-      this.map.set(s.sourceIdentity, { id: s.id, user: s.user, sourceIdentity: s.sourceIdentity });
+    const ref: SessionRef = { id: s.id, user: s.user, sourceIdentity: s.sourceIdentity };
+    if (!this.byId.has(s.id)) this.byId.set(s.id, ref);
+    if (s.sourceIdentity !== "" && !this.bySourceIdentity.has(s.sourceIdentity)) {
+      this.bySourceIdentity.set(s.sourceIdentity, ref);
     }
   }
 }
 
 /**
  * Sessions from the table, read in proportion to the events: by id with
- * BatchGetItem, and, only when an event names its session by source identity
- * alone, the sessions created in the events' window widened by 15 minutes each side.
+ * BatchGetItem, and the sessions created in the events' window widened by 15
+ * minutes each side when an event names its session by source identity alone,
+ * or when so many ids were asked for that one read of the window is cheaper
+ * (BYTES_PER_KEY_READ). Ids not among the window's sessions (a session that
+ * began earlier, an item that failed validation, a name of no session) are
+ * still asked for by id, so the answer is the same either way.
  */
 export class TableSessionDirectory implements SessionDirectory {
   readonly where: string;
   readonly #lookup: IdLookup;
   readonly #store: SessionStore;
   readonly #window: TimeWindow;
-  readonly #signal: AbortSignal | undefined;
-  #bySourceIdentity: Promise<BySourceIdentity> | undefined;
+  readonly #events: DirectoryEvents;
+  #windowSessions: Promise<WindowSessions> | undefined;
+  #keyBudget: Promise<number> | undefined;
+  #keysAsked = 0;
+  #askedBySourceIdentity = false;
   #malformed: string[] = [];
 
-  constructor(table: string, lookup: IdLookup, store: SessionStore, window: TimeWindow, signal?: AbortSignal) {
+  constructor(table: string, lookup: IdLookup, store: SessionStore, window: TimeWindow, events: DirectoryEvents = {}) {
     this.where = `table ${JSON.stringify(table)}`;
     this.#lookup = lookup;
     this.#store = store;
     this.#window = window;
-    this.#signal = signal;
+    this.#events = events;
   }
 
-  byIds(ids: readonly string[]): Promise<Map<string, SessionRef>> {
-    return ids.length === 0 ? Promise.resolve(new Map()) : this.#lookup.byIds(ids, this.#signal);
-  }
-
-  async bySourceIdentities(values: readonly string[]): Promise<Map<string, SessionRef>> {
+  async byIds(ids: readonly string[]): Promise<Map<string, SessionRef>> {
+    if (ids.length === 0) return new Map();
+    if (this.#windowSessions === undefined) {
+      this.#keysAsked += ids.length;
+      this.#keyBudget ??= this.#budget();
+      const budget = await this.#keyBudget;
+      if (this.#keysAsked <= budget && this.#windowSessions === undefined) {
+        return this.#lookup.byIds(ids, this.#events.signal);
+      }
+      if (this.#windowSessions === undefined) {
+        this.#events.onDebug?.(`${this.#keysAsked} keys asked for by id: reading the sessions of the window instead`);
+        this.#windowSessions = this.#readWindow();
+      }
+    }
+    const sessions = await this.#windowSessions;
     const found = new Map<string, SessionRef>();
-    if (values.length === 0) return found;
-    this.#bySourceIdentity ??= this.#readWindow();
-    const all = (await this.#bySourceIdentity).map;
-    for (const value of values) {
-      const session = all.get(value);
-      if (session !== undefined) found.set(value, session);
+    const missing: string[] = [];
+    for (const id of ids) {
+      const session = sessions.byId.get(id);
+      if (session === undefined) missing.push(id);
+      else found.set(id, session);
+    }
+    if (missing.length > 0) {
+      for (const [id, session] of await this.#lookup.byIds(missing, this.#events.signal)) found.set(id, session);
     }
     return found;
   }
 
-  malformed(): readonly string[] {
-    return this.#malformed;
+  async bySourceIdentities(values: readonly string[]): Promise<Map<string, SessionRef>> {
+    if (values.length === 0) return new Map();
+    this.#askedBySourceIdentity = true;
+    if (this.#windowSessions === undefined) {
+      this.#events.onDebug?.("an event names its session by source identity alone: reading the sessions of the window");
+      this.#windowSessions = this.#readWindow();
+    }
+    return pick((await this.#windowSessions).bySourceIdentity, values);
   }
 
-  async #readWindow(): Promise<BySourceIdentity> {
-    const keep = new BySourceIdentity();
+  /**
+   * Items of the window that failed validation, when an event was matched by
+   * source identity (such an item could have been its session). Lookups by id
+   * ask the table again for what the window read skipped, so they miss nothing.
+   */
+  malformed(): readonly string[] {
+    return this.#askedBySourceIdentity ? this.#malformed : [];
+  }
+
+  /** How many keys are worth asking for by id before the window is read instead. */
+  async #budget(): Promise<number> {
+    const size = (await this.#lookup.tableBytes?.(this.#events.signal)) ?? { unknown: "no table size" };
+    if ("unknown" in size) {
+      this.#events.onDebug?.(`${size.unknown}: table size unknown, ids are read by key`);
+      return Number.POSITIVE_INFINITY;
+    }
+    const keys = Math.floor(size.bytes / BYTES_PER_KEY_READ);
+    this.#events.onDebug?.(`table size ${size.bytes} bytes: ids are read by key up to ${keys} keys`);
+    return keys;
+  }
+
+  async #readWindow(): Promise<WindowSessions> {
+    const keep = new WindowSessions();
     const w = this.#window;
     const window: TimeWindow = {
       ...(w.since === undefined ? {} : { since: addNanos(w.since, -SESSION_WINDOW_SLACK_NANOS) }),
       until: addNanos(w.until, SESSION_WINDOW_SLACK_NANOS),
     };
-    const result = await this.#store.find({ window }, keep, this.#signal === undefined ? {} : { signal: this.#signal });
+    const { signal, afterPage } = this.#events;
+    const result = await this.#store.find({ window }, keep, {
+      ...(signal === undefined ? {} : { signal }),
+      ...(afterPage === undefined ? {} : { afterPage: async () => afterPage() }),
+    });
     this.#malformed = result.malformed;
     return keep;
   }

@@ -97,7 +97,11 @@ export async function auditUntracked(opts: AuditUntrackedOptions, deps: Deps): P
     if (exported !== undefined && opts.sessionsFrom !== undefined) {
       directory = new ExportSessionDirectory(opts.sessionsFrom, exported);
     } else if (table !== undefined) {
-      directory = new TableSessionDirectory(opts.table, table.lookup, table.store, opts.window, deps.signal);
+      directory = new TableSessionDirectory(opts.table, table.lookup, table.store, opts.window, {
+        signal: deps.signal,
+        onDebug: debug,
+        ...(deps.afterPage === undefined ? {} : { afterPage: deps.afterPage }),
+      });
     } else {
       throw new Error("no session directory");
     }

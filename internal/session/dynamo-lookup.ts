@@ -1,4 +1,9 @@
-import { type AttributeValue, BatchGetItemCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import {
+  type AttributeValue,
+  BatchGetItemCommand,
+  DescribeTableCommand,
+  type DynamoDBClient,
+} from "@aws-sdk/client-dynamodb";
 import type { DynamoConnection } from "../aws/dynamo-client.ts";
 import { toSentinelError } from "../aws/sdk-errors.ts";
 
@@ -11,6 +16,9 @@ const PARALLEL_CALLS = 4;
 const UNPROCESSED_ROUNDS = 10;
 const BACKOFF_BASE_MS = 50;
 const BACKOFF_MAX_MS = 2_000;
+
+/** A table's size, or why it is not known. */
+export type TableBytes = { bytes: number } | { unknown: string };
 
 /** A session's identity fields, as the audit matches them. */
 export type SessionIdentity = { id: string; user: string; sourceIdentity: string };
@@ -27,6 +35,26 @@ export class DynamoSessionLookup {
     this.#client = connection.client;
     this.#connection = connection;
     this.#table = table;
+  }
+
+  /**
+   * The table's size in bytes as DescribeTable reports it (DynamoDB updates it
+   * about every six hours), or undefined when it cannot be had (e.g. the
+   * caller may not call DescribeTable) with the reason: the audit then reads by id only.
+   */
+  async tableBytes(signal?: AbortSignal): Promise<TableBytes> {
+    try {
+      const output = await this.#client.send(new DescribeTableCommand({ TableName: this.#table }), {
+        abortSignal: signal,
+      });
+      const bytes = output.Table?.TableSizeBytes;
+      return typeof bytes === "number" && Number.isFinite(bytes) && bytes >= 0
+        ? { bytes }
+        : { unknown: "DescribeTable gave no TableSizeBytes" };
+    } catch (error) {
+      signal?.throwIfAborted();
+      return { unknown: `DescribeTable failed: ${(error as Error).name}` };
+    }
   }
 
   /** The sessions among `ids` that exist (missing ids are absent from the map). */

@@ -1,12 +1,14 @@
 // The fixture of test/fixtures/cloudtrail through both event sources, against DynamoDB Local
 // and the local LookupEvents server, with the real SDKs.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { allEvents, ROLE, recordsByRegion } from "../fixtures/cloudtrail/assume-role-events.ts";
+import { allEvents, type FixtureEvent, ROLE, recordsByRegion } from "../fixtures/cloudtrail/assume-role-events.ts";
 import { auditArgs, categoriesOf, expectedCategories, fixtureTable, writeTrailLogs } from "../support/audit-fixture.ts";
+import { endpoint } from "../support/dynamo.ts";
 import { type FakeCloudTrail, startFakeCloudTrail } from "../support/fake-cloudtrail.ts";
+import { startFaultProxy } from "../support/fault-proxy.ts";
 import { runInProcess } from "../support/run-cli.ts";
 
 const NOW = new Date("2026-01-25T00:00:00Z");
@@ -97,4 +99,71 @@ test("the json report counts every category of the window", async () => {
     service: countOf("service"),
   });
   expect(report.findings.length).toBe(countOf("untracked") + countOf("orphaned") + countOf("mismatch"));
+});
+
+describe("how the table is read for events that name their session by tag", () => {
+  type Tags = { tags?: { key: string; value: string }[] } | null;
+  const tagOf = (e: FixtureEvent) =>
+    ((e.record.requestParameters as Tags)?.tags ?? []).find((t) => t.key === "SentinelSessionID")?.value;
+  // No event names its session by source identity alone, so nothing else makes the window worth reading.
+  const named = () => allEvents().filter((e) => tagOf(e) !== undefined);
+  const inWindowTags = () =>
+    new Set(
+      named()
+        .filter((e) => e.expect !== "outside")
+        .map((e) => tagOf(e) as string),
+    );
+  let taggedLogs: string;
+  beforeAll(() => {
+    taggedLogs = mkdtempSync(join(tmpdir(), "sentinel-tagged-"));
+    writeTrailLogs(taggedLogs, named());
+  });
+  afterAll(() => rmSync(taggedLogs, { recursive: true, force: true }));
+
+  /** The audit through a proxy to DynamoDB Local: what it printed, the ids it asked for by key, the scans. */
+  const throughProxy = async (denyDescribeTable: boolean) => {
+    const keysAsked = new Set<string>();
+    const proxy = await startFaultProxy(endpoint(), (_n, target, body) => {
+      if (target.endsWith(".BatchGetItem")) {
+        const request = JSON.parse(body) as { RequestItems: Record<string, { Keys: { id: { S: string } }[] }> };
+        for (const key of Object.values(request.RequestItems)[0]?.Keys ?? []) keysAsked.add(key.id.S);
+      }
+      return denyDescribeTable && target.endsWith(".DescribeTable") ? "access-denied" : "pass";
+    });
+    try {
+      const args = auditArgs(table, "--cloudtrail-logs", taggedLogs, "--all-events", "--output", "ndjson", "--debug");
+      args[args.indexOf("--endpoint-url") + 1] = proxy.url;
+      const r = await runInProcess(args, NOW);
+      const calls = (op: string) => proxy.seen.filter((s) => s.target === `DynamoDB_20120810.${op}`).length;
+      return { r, keysAsked, scans: calls("Scan"), describes: calls("DescribeTable") };
+    } finally {
+      await proxy.stop();
+    }
+  };
+
+  test("a small table: past its size in keys, ids are found in one read of the window, the rest by key", async () => {
+    const { r, keysAsked, scans, describes } = await throughProxy(false);
+    expect(r.code).toBe(4);
+    expect(categoriesOf(r.stdout)).toEqual(expectedCategories(named()));
+    expect(describes).toBe(1);
+    // A few hundred sessions of a few hundred bytes: fewer keys than the events name cost as much as one read.
+    expect(r.stderr).toMatch(/debug: \d+ keys asked for by id: reading the sessions of the window instead\n/);
+    expect(scans).toBeGreaterThan(0);
+    expect(keysAsked.size).toBeLessThan(inWindowTags().size);
+    // The long session, created before the window, and a name of no session are still asked for by key.
+    expect(keysAsked).toContain("a000000000000006");
+    expect(keysAsked).toContain("ffff000000000001");
+  });
+
+  test("without DescribeTable every id is asked for by key and nothing is scanned; the same categories", async () => {
+    const { r, keysAsked, scans, describes } = await throughProxy(true);
+    expect(r.code).toBe(4);
+    expect(categoriesOf(r.stdout)).toEqual(expectedCategories(named()));
+    expect(describes).toBe(1);
+    expect(r.stderr).toMatch(
+      /debug: DescribeTable failed: AccessDeniedException: table size unknown, ids are read by key\n/,
+    );
+    expect(scans).toBe(0);
+    expect(keysAsked).toEqual(inWindowTags());
+  });
 });

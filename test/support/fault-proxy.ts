@@ -13,6 +13,7 @@ export type Fault =
   | "pass"
   | "throttle" // 400 ThrottlingException
   | "provisioned" // 400 ProvisionedThroughputExceededException
+  | "access-denied" // 400 AccessDeniedException (an IAM policy without the action)
   | "http500"
   | "http503"
   | "drop" // forward, then close the connection after half the response
@@ -57,6 +58,11 @@ const ERROR_BODY: Partial<Record<Fault, [number, string, string]>> = {
     400,
     "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException",
     "The level of configured provisioned throughput for the table was exceeded.",
+  ],
+  "access-denied": [
+    400,
+    "com.amazon.coral.service#AccessDeniedException",
+    "User: arn:aws:iam::111122223333:user/auditor is not authorized to perform: dynamodb:DescribeTable on resource: arn:aws:dynamodb:us-east-1:111122223333:table/sentinel-sessions because no identity-based policy allows the dynamodb:DescribeTable action",
   ],
   http500: [500, "com.amazonaws.dynamodb.v20120810#InternalServerError", "Internal server error"],
   http503: [503, "com.amazonaws.dynamodb.v20120810#ServiceUnavailableException", "Service unavailable"],
