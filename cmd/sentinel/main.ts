@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { constants } from "node:os";
 import { InterruptedError, SentinelError } from "../../internal/aws/errors.ts";
 import { ExitCode } from "../../internal/cli/exit-code.ts";
-import { gcPacer, LISTING_PACING } from "../../internal/cli/gc-pacer.ts";
+import { type GcPacing, gcPacer } from "../../internal/cli/gc-pacer.ts";
 import { type IO, interruptible } from "../../internal/cli/io.ts";
 import { erasingStatusLine } from "../../internal/cli/progress.ts";
 import { isClosedPipe, reportFailure } from "../../internal/cli/report-failure.ts";
@@ -119,7 +119,7 @@ async function main(): Promise<number> {
     }
     const deps = {
       ...awsDeps(io, interrupt.signal, versionLine()),
-      afterPage: gcPacer(() => Bun.gc(true), LISTING_PACING),
+      pacedCollector: (pacing: GcPacing) => gcPacer(() => Bun.gc(true), pacing),
     };
     const { runCli } = await import("../../internal/cli/cli.ts");
     const code = await runCli(process.argv.slice(2), deps);

@@ -15,6 +15,7 @@ import { CONNECTION_FLAGS, connectionOptions } from "./connection-flags.ts";
 import type { Deps } from "./deps.ts";
 import { ExitCode } from "./exit-code.ts";
 import * as flag from "./flag-values.ts";
+import { LISTING_PACING } from "./gc-pacer.ts";
 import { count, say } from "./io.ts";
 
 export type AuditUntrackedOptions = {
@@ -34,7 +35,7 @@ export type AuditUntrackedOptions = {
 
 const MALFORMED_PREVIEW = 5;
 /**
- * Events between garbage collections (deps.afterPage). Each event leaves its
+ * Events between garbage collections (paced as LISTING_PACING). Each event leaves its
  * parsed record, and each batch its BatchGetItem answers, behind; left to the
  * runtime's own pace, the heap grew with the run (147 MB at 100,000 events
  * against 97 MB at 10,000). Collecting every few batches keeps peak memory
@@ -92,6 +93,7 @@ export async function auditUntracked(opts: AuditUntrackedOptions, deps: Deps): P
   const needsTable = exported === undefined;
   const needsRegion = logs === undefined && opts.trailRegions.length === 0;
   const table = needsTable || needsRegion ? await deps.openSessionLookup(opts.connection, opts.table) : undefined;
+  const collect = deps.pacedCollector?.(LISTING_PACING);
   try {
     let directory: SessionDirectory;
     if (exported !== undefined && opts.sessionsFrom !== undefined) {
@@ -100,7 +102,7 @@ export async function auditUntracked(opts: AuditUntrackedOptions, deps: Deps): P
       directory = new TableSessionDirectory(opts.table, table.lookup, table.store, opts.window, {
         signal: deps.signal,
         onDebug: debug,
-        ...(deps.afterPage === undefined ? {} : { afterPage: deps.afterPage }),
+        ...(collect === undefined ? {} : { afterPage: collect }),
       });
     } else {
       throw new Error("no session directory");
@@ -120,7 +122,7 @@ export async function auditUntracked(opts: AuditUntrackedOptions, deps: Deps): P
       roles: opts.roles,
       allEvents: opts.allEvents,
       signal: deps.signal,
-      onBatch: collectEvery(EVENTS_PER_COLLECTION, deps.afterPage),
+      onBatch: collectEvery(EVENTS_PER_COLLECTION, collect),
     });
     const since = opts.window.since;
     await writeFindings(

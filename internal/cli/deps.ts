@@ -4,6 +4,7 @@ import type { ConnectionOptions } from "../aws/connection.ts";
 import type { CallerIdentity } from "../identity/caller.ts";
 import type { SessionRevoker } from "../session/revocation.ts";
 import type { SessionStore } from "../session/store.ts";
+import type { GcPacing } from "./gc-pacer.ts";
 import type { IO } from "./io.ts";
 
 /** What main hands the commands: the process edge and the factories that reach AWS. */
@@ -35,8 +36,11 @@ export type Deps = {
   ): Promise<{ revoker: SessionRevoker; region: string; close(): void }>;
   /** The caller's user name from STS (SPEC §4). */
   callerUserName(connection: ConnectionOptions & { region: string }): Promise<string>;
-  /** Called after every page a listing reads, to collect garbage (see gc-pacer.ts). */
-  afterPage?: () => void;
+  /**
+   * A garbage collection paced as asked (see gc-pacer.ts), for a command to
+   * call after every page it reads; absent, nothing is collected.
+   */
+  pacedCollector?: (pacing: GcPacing) => () => void;
   /** Aborted on SIGINT or SIGTERM. */
   signal: AbortSignal;
   version: string;

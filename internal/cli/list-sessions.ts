@@ -29,6 +29,7 @@ import { CONNECTION_FLAGS, connectionOptions } from "./connection-flags.ts";
 import type { Deps } from "./deps.ts";
 import { ExitCode } from "./exit-code.ts";
 import * as flag from "./flag-values.ts";
+import { LISTING_PACING, STREAMING_PACING } from "./gc-pacer.ts";
 import { count, type IO, say } from "./io.ts";
 import { Progress } from "./progress.ts";
 import { closest } from "./suggest.ts";
@@ -227,6 +228,7 @@ async function exportSessions(
       filter = { ...filter, user };
     }
     const progress = new Progress(io);
+    const collect = deps.pacedCollector?.(opts.order === "none" ? STREAMING_PACING : LISTING_PACING);
     const startedMs = performance.now();
     const columns =
       opts.columns === undefined && opts.output === "human"
@@ -241,7 +243,7 @@ async function exportSessions(
     const events: FindEvents = {
       onProgress: (p) => {
         progress.update(p);
-        deps.afterPage?.();
+        collect?.();
       },
       onNote: (line) => {
         progress.clear();

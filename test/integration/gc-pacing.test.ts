@@ -4,6 +4,7 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { awsDeps } from "../../cmd/sentinel/deps.ts";
 import { runCli } from "../../internal/cli/cli.ts";
+import { type GcPacing, LISTING_PACING, STREAMING_PACING } from "../../internal/cli/gc-pacer.ts";
 import { generateSessions } from "../../scripts/generate-sessions.ts";
 import { bufferIO } from "../support/buffer-io.ts";
 import { csvIds } from "../support/csv-ids.ts";
@@ -22,21 +23,25 @@ beforeAll(async () => {
   table = await freshTable("gc-pacing", items);
 });
 
-/** Runs an export in-process; counts the calls of `afterPage` and the pages read (from --debug). */
+/** Runs an export in-process; the pacing it asked for, and how often it called the collector. */
 async function paced(args: string[]) {
   const io = bufferIO(NOW);
   let calls = 0;
+  const pacings: GcPacing[] = [];
   const deps = {
     ...awsDeps(io, new AbortController().signal, "test"),
-    afterPage: () => {
-      calls++;
+    pacedCollector: (pacing: GcPacing) => {
+      pacings.push(pacing);
+      return () => {
+        calls++;
+      };
     },
   };
   const code = await runCli(
     ["server-sessions", "--table", table, "--until", "2027-01-01", "--segments", "1", ...args],
     deps,
   );
-  return { code, calls, stdout: io.out(), stderr: io.err() };
+  return { code, calls, pacings, stdout: io.out(), stderr: io.err() };
 }
 
 describe("garbage collection between pages", () => {
@@ -46,6 +51,7 @@ describe("garbage collection between pages", () => {
     expect(csvIds(run.stdout).length).toBe(ITEMS);
     // 2,000 items of over 1 KiB cannot come in fewer than 2 pages of 1 MB.
     expect(run.calls).toBeGreaterThanOrEqual(2);
+    expect(run.pacings).toEqual([LISTING_PACING]);
   });
 
   test("a --limit export paces between its pages too", async () => {
@@ -60,6 +66,9 @@ describe("garbage collection between pages", () => {
     expect(run.code).toBe(0);
     expect(run.stdout.trimEnd().split("\n").length).toBe(ITEMS);
     expect(run.calls).toBeGreaterThanOrEqual(2);
+    // It keeps no rows: collections are short, so it collects after nearly every page.
+    expect(run.pacings).toEqual([STREAMING_PACING]);
+    expect(STREAMING_PACING.maxGcTimeFraction).toBeGreaterThan(LISTING_PACING.maxGcTimeFraction);
   });
 
   test("the human table paces too", async () => {
