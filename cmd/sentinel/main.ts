@@ -1,4 +1,6 @@
 // The process edge: argv, real streams, env, signals and the exit status.
+
+import { heapSize } from "bun:jsc";
 import { readFileSync } from "node:fs";
 import { constants } from "node:os";
 import { InterruptedError, SentinelError } from "../../internal/aws/errors.ts";
@@ -119,7 +121,7 @@ async function main(): Promise<number> {
     }
     const deps = {
       ...awsDeps(io, interrupt.signal, versionLine()),
-      pacedCollector: (pacing: GcPacing) => gcPacer(() => Bun.gc(true), pacing),
+      pacedCollector: (pacing: GcPacing) => gcPacer(() => Bun.gc(true), pacing, { heapBytes: heapSize }),
     };
     const { runCli } = await import("../../internal/cli/cli.ts");
     const code = await runCli(process.argv.slice(2), deps);
