@@ -176,10 +176,14 @@ export class DynamoSessionStore implements SessionStore {
 
     // With a limit, an index is read in pages of a few times the limit, so reading
     // can stop soon after the newest rows are in, instead of after a full 1 MB page.
-    const pageLimit =
+    const earlyStopLimit =
       plan.operation === "Query" && keep.limit > 0
         ? Math.min(QUERY_PAGE_MAX, Math.max(QUERY_PAGE_MIN, keep.limit * 2))
         : undefined;
+    const pageLimit =
+      earlyStopLimit === undefined || outer.pageItems === undefined
+        ? (earlyStopLimit ?? outer.pageItems)
+        : Math.min(earlyStopLimit, outer.pageItems);
 
     const readAll = async (read: ListingPlan, segment: number, count: number, stopEarly: boolean) => {
       // A key seen twice would send reading round in circles.

@@ -21,6 +21,11 @@ export type FindEvents = {
   onProgress?: (progress: FindProgress) => void;
   /** Awaited after every page's rows were offered, before that read goes on (output back-pressure). */
   afterPage?: () => Promise<void>;
+  /**
+   * At most this many items a page (DynamoDB's Limit) instead of 1 MB pages:
+   * for a listing that holds every segment's page in flight at once.
+   */
+  pageItems?: number;
   /** A one-line note for stderr, e.g. an index fallback. */
   onNote?: (line: string) => void;
   /** A --debug line: query plan, request ids, timings. Never credentials. */

@@ -253,7 +253,7 @@ describe("--order none", () => {
   });
 
   test("the first rows reach stdout while later pages are still being read", async () => {
-    // 1 KiB of padding per item: one segment reads these 3,000 in several 1 MB pages.
+    // 3,000 items of 1 KiB padding: one segment reads them in several pages.
     const padded = await freshTable(
       "order-none-pages",
       items.slice(0, 1_500).flatMap((i, n) => [
@@ -292,6 +292,30 @@ describe("--order none", () => {
     } finally {
       child.kill("SIGKILL");
       await child.exited;
+      await proxy.stop();
+    }
+  });
+
+  test("pages are asked for at most 500 items, so a burst of pages arriving together stays small", async () => {
+    const limits: (number | undefined)[] = [];
+    const proxy = await startFaultProxy(endpoint(), (_n, target, body) => {
+      if (target.endsWith(".Scan")) limits.push((JSON.parse(body) as { Limit?: number }).Limit);
+      return "pass";
+    });
+    try {
+      const args = ["server-sessions", "--table", table, "--since", "31d", "--output", "csv", "--segments", "2"];
+      const proxied = binaryEnv({ AWS_ENDPOINT_URL_DYNAMODB: proxy.url });
+      const streamed = await runBinary([...args, "--order", "none"], proxied);
+      expect(streamed.code).toBe(0);
+      expect(streamed.stdout.trimEnd().split("\n").length).toBe(2_001);
+      // 2,000 matching sessions of the 31 days in 2 segments: at least 4 pages of 500.
+      expect(limits.length).toBeGreaterThanOrEqual(4);
+      expect(new Set(limits)).toEqual(new Set([500]));
+      // The default order keeps DynamoDB's 1 MB pages.
+      limits.length = 0;
+      expect((await runBinary(args, proxied)).code).toBe(0);
+      expect(new Set(limits)).toEqual(new Set([undefined]));
+    } finally {
       await proxy.stop();
     }
   });
