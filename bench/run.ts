@@ -593,7 +593,7 @@ try {
   );
   if (table3.length > 0) markdown.push("## Memory as the table grows", "", ...table3, "", ...memoryLines, "");
   if (conclusions.length > 0) markdown.push("## Reading the numbers", "", ...conclusions, "");
-  if (process.env.BENCH_AUDIT !== "0") markdown.push(...(await auditBenchmark(dynamo.endpoint, env)));
+  if (process.env.BENCH_AUDIT !== "0") markdown.push(...(await auditBenchmark(dynamo.endpoint, env, dynamo.pid)));
   else markdown.push(...previousAuditSection());
   const text = `${markdown.join("\n")}\n`;
   process.stdout.write(text);
