@@ -66,12 +66,22 @@ test("a gzip file of several members is read to its end", async () => {
 });
 
 test("a file whose text is larger than is held whole is streamed, every record read", async () => {
-  // 17 MiB of text (whole files hold at most 16 MiB), compressing to little.
+  // 17 MiB of text (a file parsed whole holds at most 4 MiB), compressing to little.
   const padding = "x".repeat(4_000);
   const ids = Array.from({ length: 4_500 }, (_, i) => `big-${i}`);
   const body = `{"Records": [${ids.map((id) => rec(id, padding)).join(",")}]}`;
   expect(body.length).toBeGreaterThan(17 << 20);
   expect(await readOne("big.json.gz", body)).toEqual(ids);
+});
+
+test("a small file dense with objects is split record by record, every record named", async () => {
+  // 40,000 empty lists in 160 KB of text: too many to parse whole; each is a malformed record.
+  const body = `{"Records": [${Array.from({ length: 40_000 }, () => "[]").join(", ")}, ${rec("last")}]}`;
+  const read = await readOne("dense.json.gz", body);
+  expect(read.length).toBe(40_001);
+  expect(read[0]).toBe("malformed dense.json.gz record 1");
+  expect(read[39_999]).toBe("malformed dense.json.gz record 40000");
+  expect(read[40_000]).toBe("last");
 });
 
 test("a file that is not a Records object, or not gzip, fails the run with its name", async () => {

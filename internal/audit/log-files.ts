@@ -1,5 +1,5 @@
 import { createReadStream } from "node:fs";
-import { readdir, readFile, realpath, stat } from "node:fs/promises";
+import { open, readdir, realpath, stat } from "node:fs/promises";
 import { join, relative } from "node:path";
 import type { Readable } from "node:stream";
 import { createGunzip, gunzipSync } from "node:zlib";
@@ -11,12 +11,18 @@ import type { EventSource } from "./source.ts";
 
 const LOG_FILE = /\.json(\.gz)?$/;
 /**
- * Files up to this size on disk, whose text is at most WHOLE_TEXT_MAX_BYTES,
- * are read and parsed whole (a trail's files are far smaller: it delivers
- * every few minutes); larger ones are streamed, so memory stays bounded.
+ * Files up to this size on disk, whose text is at most WHOLE_TEXT_MAX_BYTES
+ * and holds at most one object or array per MIN_BYTES_PER_NODE, are parsed
+ * whole (a trail delivers a file every few minutes: most are far smaller);
+ * the rest are split record by record, so memory stays bounded whatever the
+ * file: a text of `{},{},…` parsed whole would take some 80 bytes a character.
  */
-const WHOLE_FILE_MAX_BYTES = 4 << 20;
-const WHOLE_TEXT_MAX_BYTES = 16 << 20;
+const WHOLE_FILE_MAX_BYTES = 1 << 20;
+const WHOLE_TEXT_MAX_BYTES = 4 << 20;
+/** An AssumeRole record is about 1 KB with a dozen objects and arrays. */
+const MIN_BYTES_PER_NODE = 32;
+/** Text fed to the splitter at a time when a whole file's text is split. */
+const SPLIT_SLICE_CHARS = 64 << 10;
 /** Output buffer of a whole-file gunzip: a typical file's text in one piece, not joined from 16 KiB ones. */
 const GUNZIP_CHUNK_BYTES = 256 << 10;
 /** A JSON escape that could spell a letter of a key (`\u0052` is "R"): such text takes the splitter. */
@@ -120,9 +126,24 @@ export class LogFilesSource implements EventSource {
 
 /** The text of a small log file (gunzipped), or undefined when it is too large to hold whole. */
 async function readWhole(file: string, gzip: boolean): Promise<string | undefined> {
-  const info = await stat(file);
-  if (info.size > WHOLE_FILE_MAX_BYTES || (!gzip && info.size > WHOLE_TEXT_MAX_BYTES)) return undefined;
-  const raw = await readFile(file);
+  // Read through one handle, at most one byte past the bound: a file that grows
+  // meanwhile (a sync still writing) is streamed, never read whole unbounded.
+  const handle = await open(file, "r");
+  let raw: Buffer;
+  try {
+    if ((await handle.stat()).size > WHOLE_FILE_MAX_BYTES) return undefined;
+    const buffer = Buffer.allocUnsafe(WHOLE_FILE_MAX_BYTES + 1);
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+      if (length > WHOLE_FILE_MAX_BYTES) return undefined;
+    }
+    raw = buffer.subarray(0, length);
+  } finally {
+    await handle.close();
+  }
   if (!gzip) return raw.toString("utf8");
   try {
     return gunzipSync(raw, { maxOutputLength: WHOLE_TEXT_MAX_BYTES, chunkSize: GUNZIP_CHUNK_BYTES }).toString("utf8");
@@ -141,7 +162,12 @@ async function readWhole(file: string, gzip: boolean): Promise<string | undefine
  */
 function* recordsOfText(text: string, name: string): Iterable<ReadRecord> {
   const at = text.indexOf('"Records"');
-  if (at !== -1 && text.indexOf('"Records"', at + 1) === -1 && !LETTER_ESCAPE.test(text)) {
+  if (
+    at !== -1 &&
+    text.indexOf('"Records"', at + 1) === -1 &&
+    !LETTER_ESCAPE.test(text) &&
+    fewNodes(text, Math.floor(text.length / MIN_BYTES_PER_NODE))
+  ) {
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -157,14 +183,33 @@ function* recordsOfText(text: string, name: string): Iterable<ReadRecord> {
     }
   }
   const splitter = new RecordsSplitter();
-  const elements: string[] = [];
+  const batch: string[] = [];
+  let index = 0;
+  for (let from = 0; from < text.length; from += SPLIT_SLICE_CHARS) {
+    try {
+      splitter.push(text.slice(from, from + SPLIT_SLICE_CHARS), (json) => batch.push(json));
+    } catch (error) {
+      throw fileError(name, false, error);
+    }
+    for (const json of batch) yield readRecordText(json, `${name} record ${++index}`);
+    batch.length = 0;
+  }
   try {
-    splitter.push(text, (json) => elements.push(json));
     splitter.end();
   } catch (error) {
     throw fileError(name, false, error);
   }
-  for (let i = 0; i < elements.length; i++) yield readRecordText(elements[i] as string, `${name} record ${i + 1}`);
+}
+
+/** True when `text` has at most `max` "{" and "[" in all (strings included: a bound, not a count of values). */
+function fewNodes(text: string, max: number): boolean {
+  let count = 0;
+  for (const open of ["{", "["]) {
+    for (let at = text.indexOf(open); at !== -1; at = text.indexOf(open, at + 1)) {
+      if (++count > max) return false;
+    }
+  }
+  return true;
 }
 
 function fileError(name: string, gzip: boolean, error: unknown): Error {

@@ -77,6 +77,10 @@ export class TableSessionDirectory implements SessionDirectory {
   #windowSessions: Promise<WindowSessions> | undefined;
   #keyBudget: Promise<number> | undefined;
   #keysAsked = 0;
+  /** The window read started because keys cost more; its failure is not the audit's. */
+  #readForBudget: Promise<WindowSessions> | undefined;
+  /** Set once that read failed: ids are read by key from then on. */
+  #byKeyOnly = false;
   #askedBySourceIdentity = false;
   #malformed: string[] = [];
 
@@ -90,19 +94,8 @@ export class TableSessionDirectory implements SessionDirectory {
 
   async byIds(ids: readonly string[]): Promise<Map<string, SessionRef>> {
     if (ids.length === 0) return new Map();
-    if (this.#windowSessions === undefined) {
-      this.#keysAsked += ids.length;
-      this.#keyBudget ??= this.#budget();
-      const budget = await this.#keyBudget;
-      if (this.#keysAsked <= budget && this.#windowSessions === undefined) {
-        return this.#lookup.byIds(ids, this.#events.signal);
-      }
-      if (this.#windowSessions === undefined) {
-        this.#events.onDebug?.(`${this.#keysAsked} keys asked for by id: reading the sessions of the window instead`);
-        this.#windowSessions = this.#readWindow();
-      }
-    }
-    const sessions = await this.#windowSessions;
+    const sessions = await this.#windowForIds(ids.length);
+    if (sessions === undefined) return this.#lookup.byIds(ids, this.#events.signal);
     const found = new Map<string, SessionRef>();
     const missing: string[] = [];
     for (const id of ids) {
@@ -114,6 +107,39 @@ export class TableSessionDirectory implements SessionDirectory {
       for (const [id, session] of await this.#lookup.byIds(missing, this.#events.signal)) found.set(id, session);
     }
     return found;
+  }
+
+  /**
+   * The window's sessions, when they are read anyway or the keys asked for so
+   * far cost more than reading them; undefined when ids are to be read by key.
+   */
+  async #windowForIds(keys: number): Promise<WindowSessions | undefined> {
+    if (this.#windowSessions === undefined) {
+      if (this.#byKeyOnly) return undefined;
+      this.#keysAsked += keys;
+      this.#keyBudget ??= this.#budget();
+      const budget = await this.#keyBudget;
+      if (this.#windowSessions === undefined) {
+        if (this.#keysAsked <= budget || this.#byKeyOnly) return undefined;
+        this.#events.onDebug?.(`${this.#keysAsked} keys asked for by id: reading the sessions of the window instead`);
+        this.#windowSessions = this.#readWindow();
+        this.#readForBudget = this.#windowSessions;
+      }
+    }
+    const read = this.#windowSessions;
+    try {
+      return await read;
+    } catch (error) {
+      // Reading the window for ids is only the cheaper way: when it fails (say the
+      // caller may not Scan, or throttling outlasts the retries), ids go on by key.
+      if (read !== this.#readForBudget || this.#events.signal?.aborted) throw error;
+      if (this.#windowSessions === read) {
+        this.#windowSessions = undefined;
+        this.#byKeyOnly = true;
+        this.#events.onDebug?.(`reading the window failed (${(error as Error).message}): ids are read by key`);
+      }
+      return undefined;
+    }
   }
 
   async bySourceIdentities(values: readonly string[]): Promise<Map<string, SessionRef>> {

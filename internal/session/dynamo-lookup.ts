@@ -48,9 +48,11 @@ export class DynamoSessionLookup {
         abortSignal: signal,
       });
       const bytes = output.Table?.TableSizeBytes;
-      return typeof bytes === "number" && Number.isFinite(bytes) && bytes >= 0
-        ? { bytes }
-        : { unknown: "DescribeTable gave no TableSizeBytes" };
+      if (typeof bytes !== "number" || !Number.isFinite(bytes) || bytes < 0) {
+        return { unknown: "DescribeTable gave no TableSizeBytes" };
+      }
+      // DynamoDB updates the size about every six hours: a new table says 0 whatever it holds.
+      return bytes === 0 ? { unknown: "DescribeTable says 0 bytes (updated about every six hours)" } : { bytes };
     } catch (error) {
       signal?.throwIfAborted();
       return { unknown: `DescribeTable failed: ${(error as Error).name}` };

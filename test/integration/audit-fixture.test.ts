@@ -121,14 +121,14 @@ describe("how the table is read for events that name their session by tag", () =
   afterAll(() => rmSync(taggedLogs, { recursive: true, force: true }));
 
   /** The audit through a proxy to DynamoDB Local: what it printed, the ids it asked for by key, the scans. */
-  const throughProxy = async (denyDescribeTable: boolean) => {
+  const throughProxy = async (deny: "DescribeTable" | "Scan" | undefined) => {
     const keysAsked = new Set<string>();
     const proxy = await startFaultProxy(endpoint(), (_n, target, body) => {
       if (target.endsWith(".BatchGetItem")) {
         const request = JSON.parse(body) as { RequestItems: Record<string, { Keys: { id: { S: string } }[] }> };
         for (const key of Object.values(request.RequestItems)[0]?.Keys ?? []) keysAsked.add(key.id.S);
       }
-      return denyDescribeTable && target.endsWith(".DescribeTable") ? "access-denied" : "pass";
+      return deny !== undefined && target === `DynamoDB_20120810.${deny}` ? "access-denied" : "pass";
     });
     try {
       const args = auditArgs(table, "--cloudtrail-logs", taggedLogs, "--all-events", "--output", "ndjson", "--debug");
@@ -142,7 +142,7 @@ describe("how the table is read for events that name their session by tag", () =
   };
 
   test("a small table: past its size in keys, ids are found in one read of the window, the rest by key", async () => {
-    const { r, keysAsked, scans, describes } = await throughProxy(false);
+    const { r, keysAsked, scans, describes } = await throughProxy(undefined);
     expect(r.code).toBe(4);
     expect(categoriesOf(r.stdout)).toEqual(expectedCategories(named()));
     expect(describes).toBe(1);
@@ -156,7 +156,7 @@ describe("how the table is read for events that name their session by tag", () =
   });
 
   test("without DescribeTable every id is asked for by key and nothing is scanned; the same categories", async () => {
-    const { r, keysAsked, scans, describes } = await throughProxy(true);
+    const { r, keysAsked, scans, describes } = await throughProxy("DescribeTable");
     expect(r.code).toBe(4);
     expect(categoriesOf(r.stdout)).toEqual(expectedCategories(named()));
     expect(describes).toBe(1);
@@ -164,6 +164,15 @@ describe("how the table is read for events that name their session by tag", () =
       /debug: DescribeTable failed: AccessDeniedException: table size unknown, ids are read by key\n/,
     );
     expect(scans).toBe(0);
+    expect(keysAsked).toEqual(inWindowTags());
+  });
+
+  test("when the window cannot be read (no dynamodb:Scan), ids go on by key; the same categories", async () => {
+    const { r, keysAsked, scans } = await throughProxy("Scan");
+    expect(r.code).toBe(4);
+    expect(categoriesOf(r.stdout)).toEqual(expectedCategories(named()));
+    expect(r.stderr).toMatch(/debug: reading the window failed \(.*Scan.*\): ids are read by key\n/);
+    expect(scans).toBeGreaterThan(0);
     expect(keysAsked).toEqual(inWindowTags());
   });
 });
