@@ -38,7 +38,15 @@ const GOAL_FIRST_ROW_S = 1;
 const COLUMNS =
   "id,user,profile,status,started_at,last_access_at,expires_at,request_count,server_instance_id,source_identity";
 
-type Measure = { wallS: number; cpuS: number; rssMb: number; rows: number; firstByteS?: number };
+type Measure = {
+  wallS: number;
+  cpuS: number;
+  rssMb: number;
+  rows: number;
+  firstByteS?: number;
+  /** Of a summary: the fastest round's wall. */
+  bestWallS?: number;
+};
 type Case = {
   name: string;
   command: string;
@@ -140,6 +148,7 @@ async function runInterleaved(
 
 const summary = (ms: Measure[]): Measure => ({
   wallS: median(ms.map((m) => m.wallS)),
+  bestWallS: Math.min(...ms.map((m) => m.wallS)),
   cpuS: median(ms.map((m) => m.cpuS)),
   rssMb: median(ms.map((m) => m.rssMb)),
   rows: median(ms.map((m) => m.rows)),
@@ -305,16 +314,22 @@ try {
   const summaries = new Map([...results].map(([name, ms]) => [name, summary(ms)]));
   const cli = summaries.get("aws cli + jq csv 30d");
   const floorAt = (segments: number) => summaries.get(`floor scan seg${segments}`);
-  /** A case's median wall over the floor's at the same segments, or undefined when either was not run. */
+  /**
+   * A case's fastest round over the floor's fastest at the same segments, or
+   * undefined when either was not run. Other work on the shared cores (and the
+   * emulator's own pauses) only ever adds time, and it hit single rounds of
+   * either side by up to 2x, so the fastest rounds are the steadiest measure of
+   * what each costs; medians are shown beside them.
+   */
   const vsFloor = (name: string, segments = DEFAULT_SEGMENTS) => {
     const s = summaries.get(name);
     const floor = floorAt(segments);
-    return s === undefined || floor === undefined ? undefined : s.wallS / floor.wallS;
+    return s?.bestWallS === undefined || floor?.bestWallS === undefined ? undefined : s.bestWallS / floor.bestWallS;
   };
 
   const table1: string[] = [
-    "| case | median wall | CPU | peak RSS | rows | vs floor (same segments) | vs AWS CLI + jq |",
-    "|---|---:|---:|---:|---:|---:|---:|",
+    "| case | median wall | fastest wall | CPU | peak RSS | rows | vs floor (same segments, fastest rounds) | vs AWS CLI + jq |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|",
   ];
   for (const c of chosen) {
     const s = summaries.get(c.name) as Measure;
@@ -325,7 +340,7 @@ try {
         ? ""
         : `${(cli.wallS / s.wallS).toFixed(1)}x faster`;
     table1.push(
-      `| ${c.name} | ${s.wallS.toFixed(2)} s | ${s.cpuS.toFixed(2)} s | ${s.rssMb.toFixed(0)} MB | ${s.rows.toLocaleString("en-US")} | ${ratio === undefined ? "" : `${ratio.toFixed(2)}x`} | ${vsCli} |`,
+      `| ${c.name} | ${s.wallS.toFixed(2)} s | ${(s.bestWallS ?? s.wallS).toFixed(2)} s | ${s.cpuS.toFixed(2)} s | ${s.rssMb.toFixed(0)} MB | ${s.rows.toLocaleString("en-US")} | ${ratio === undefined ? "" : `${ratio.toFixed(2)}x`} | ${vsCli} |`,
     );
   }
 
@@ -486,7 +501,7 @@ try {
   const manifest30d = summaries.get("sentinel csv 30d manifest");
   goal(
     `\`--manifest\` adds ≤ ${GOAL_MANIFEST_EXTRA * 100} % to the 30-day CSV export (${DEFAULT_SEGMENTS} segments)`,
-    plain30d && manifest30d ? manifest30d.wallS / plain30d.wallS - 1 : undefined,
+    plain30d?.bestWallS && manifest30d?.bestWallS ? manifest30d.bestWallS / plain30d.bestWallS - 1 : undefined,
     (v) => `${v >= 0 ? "+" : ""}${(v * 100).toFixed(1)} %`,
     (v) => v <= GOAL_MANIFEST_EXTRA,
   );
@@ -520,20 +535,22 @@ try {
   const csv30d = (seg: number) => summaries.get(`sentinel csv 30d seg${seg}`);
   if (ratios30d.length > 0) {
     conclusions.push(
-      `- The 30-day export asks DynamoDB for less than the floor does (a FilterExpression and a ProjectionExpression); on this run it took ${ratios30d.length === 1 ? `${ratios30d[0]?.toFixed(2)}x` : `${Math.min(...ratios30d).toFixed(2)}x to ${Math.max(...ratios30d).toFixed(2)}x`} the floor's time at the same segments.`,
+      `- The 30-day export asks DynamoDB for less than the floor does (a FilterExpression and a ProjectionExpression); on this run it took ${ratios30d.length === 1 ? `${ratios30d[0]?.toFixed(2)}x` : `${Math.min(...ratios30d).toFixed(2)}x to ${Math.max(...ratios30d).toFixed(2)}x`} the floor's time at the same segments (fastest rounds).`,
     );
   }
   const [s4, s8, s16] = [csv30d(4), csv30d(8), csv30d(16)];
   if (s4 && s8 && s16) {
     conclusions.push(
-      `- \`--segments\` defaults to 8: on this run the 30-day export was ${faster(s4.wallS, s8.wallS)} with 8 segments than with 4, and ${faster(s8.wallS, s16.wallS)} with 16 than with 8; 16 doubles the burst of read capacity taken from a table that Sentinel servers use at the same time.`,
+      `- \`--segments\` defaults to 8: on this run the 30-day export was ${faster(s4.bestWallS ?? s4.wallS, s8.bestWallS ?? s8.wallS)} with 8 segments than with 4, and ${faster(s8.bestWallS ?? s8.wallS, s16.bestWallS ?? s16.wallS)} with 16 than with 8 (fastest rounds); 16 doubles the burst of read capacity taken from a table that Sentinel servers use at the same time.`,
     );
   }
   const whole = summaries.get("sentinel csv whole table");
   const floor8 = floorAt(DEFAULT_SEGMENTS);
   if (whole && floor8) {
+    const wholeBest = whole.bestWallS ?? whole.wallS;
+    const floorBest = floor8.bestWallS ?? floor8.wallS;
     conclusions.push(
-      `- The whole-table export used ${whole.cpuS.toFixed(2)} s of CPU against the floor's ${floor8.cpuS.toFixed(2)} s (DynamoDB Local runs in a process of its own, counted in neither), and ${whole.wallS >= floor8.wallS ? `${(whole.wallS - floor8.wallS).toFixed(2)} s more` : `${(floor8.wallS - whole.wallS).toFixed(2)} s less`} wall time, while validating, formatting, sorting and writing ${whole.rows.toLocaleString("en-US")} rows.`,
+      `- The whole-table export used ${whole.cpuS.toFixed(2)} s of CPU against the floor's ${floor8.cpuS.toFixed(2)} s (DynamoDB Local runs in a process of its own, counted in neither), and in its fastest round ${wholeBest >= floorBest ? `${(wholeBest - floorBest).toFixed(2)} s more` : `${(floorBest - wholeBest).toFixed(2)} s less`} wall time than the floor's fastest, while validating, formatting, sorting and writing ${whole.rows.toLocaleString("en-US")} rows.`,
     );
   }
   const smallest = memoryAt.get(MEMORY_NS[0] as number);
@@ -563,7 +580,8 @@ try {
     `DynamoDB Local 1.25.1 (in memory) on the same machine; ${commandVersion(BINARY, ["--version"])} (${binarySize} MB binary);`,
     `${haveCli ? `${awsVersion}; ${jqVersion}` : "AWS CLI not installed"}. ${N.toLocaleString("en-US")} sessions over 90 days (200 users, 30 profiles, 10 % active,`,
     "RFC3339Nano fractions of 0–9 digits, 10 % with zone offsets). Medians of",
-    `${RUNS} interleaved rounds after a warm-up; wall from the harness clock, CPU (user + system, all processes) and peak RSS`,
+    `${RUNS} interleaved rounds after a warm-up (ratios to the floor and \`--manifest\`'s cost compare the fastest rounds: the shared`,
+    "cores only ever add time); wall from the harness clock, CPU (user + system, all processes) and peak RSS",
     "(largest single process) from GNU `time -v`. Output goes to a file (the `--order none` cases: through a pipe",
     "read by the harness, which notes the first byte). The floor is a bare SDK Scan of the",
     "whole table with the same number of segments that discards the pages.",
