@@ -107,16 +107,8 @@ export class LogFilesSource implements EventSource {
     const stream: Readable = gzip ? raw.pipe(createGunzip()) : raw;
     raw.on("error", (error) => stream.destroy(error));
     stream.setEncoding("utf8");
-    const splitter = new RecordsSplitter();
-    let index = 0;
-    const batch: string[] = [];
     try {
-      for await (const chunk of stream) {
-        splitter.push(chunk as string, (json) => batch.push(json));
-        for (const json of batch) yield readRecordText(json, `${name} record ${++index}`);
-        batch.length = 0;
-      }
-      splitter.end();
+      yield* splitRecords(stream as AsyncIterable<string>, name);
     } catch (error) {
       raw.destroy();
       throw fileError(name, gzip, error);
@@ -160,7 +152,7 @@ async function readWhole(file: string, gzip: boolean): Promise<string | undefine
  * escaped key could repeat it unseen). Anything else — not JSON, a broken
  * record, another shape — goes through the splitter, which names the problem.
  */
-function* recordsOfText(text: string, name: string): Iterable<ReadRecord> {
+async function* recordsOfText(text: string, name: string): AsyncIterable<ReadRecord> {
   const at = text.indexOf('"Records"');
   if (
     at !== -1 &&
@@ -182,23 +174,35 @@ function* recordsOfText(text: string, name: string): Iterable<ReadRecord> {
       return;
     }
   }
-  const splitter = new RecordsSplitter();
-  const batch: string[] = [];
-  let index = 0;
-  for (let from = 0; from < text.length; from += SPLIT_SLICE_CHARS) {
-    try {
-      splitter.push(text.slice(from, from + SPLIT_SLICE_CHARS), (json) => batch.push(json));
-    } catch (error) {
-      throw fileError(name, false, error);
-    }
-    for (const json of batch) yield readRecordText(json, `${name} record ${++index}`);
-    batch.length = 0;
-  }
   try {
-    splitter.end();
+    yield* splitRecords(slices(text, SPLIT_SLICE_CHARS), name);
   } catch (error) {
     throw fileError(name, false, error);
   }
+}
+
+function* slices(text: string, size: number): Iterable<string> {
+  for (let from = 0; from < text.length; from += size) yield text.slice(from, from + size);
+}
+
+/**
+ * The records of a file's text as it comes, chunk by chunk, split by
+ * RecordsSplitter: memory is a chunk and its records. Throws NotRecordsJson
+ * (or the chunks' own error) for the caller to name the file.
+ */
+async function* splitRecords(
+  chunks: AsyncIterable<string> | Iterable<string>,
+  name: string,
+): AsyncIterable<ReadRecord> {
+  const splitter = new RecordsSplitter();
+  const batch: string[] = [];
+  let index = 0;
+  for await (const chunk of chunks) {
+    splitter.push(chunk, (json) => batch.push(json));
+    for (const json of batch) yield readRecordText(json, `${name} record ${++index}`);
+    batch.length = 0;
+  }
+  splitter.end();
 }
 
 /** True when `text` has at most `max` "{" and "[" in all (strings included: a bound, not a count of values). */
