@@ -10,6 +10,7 @@ import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { startDynamoDBLocal } from "../scripts/dynamodb-local.ts";
 import { createSessionTable, localClient, putItems } from "../scripts/session-table.ts";
+import { benchEnv } from "./bench-env.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
 const BINARY = join(ROOT, "dist", "sentinel");
@@ -308,14 +309,7 @@ function writeSection(section: string[]): void {
 if (import.meta.main) {
   const dynamo = await startDynamoDBLocal({ heapMb: 2_048 });
   try {
-    const env = {
-      PATH: process.env.PATH ?? "/usr/bin:/bin",
-      HOME: process.env.HOME ?? "/root",
-      AWS_ACCESS_KEY_ID: "bench",
-      AWS_SECRET_ACCESS_KEY: "bench",
-      AWS_REGION: "us-east-1",
-    };
-    const section = await auditBenchmark(dynamo.endpoint, env, dynamo.pid);
+    const section = await auditBenchmark(dynamo.endpoint, benchEnv(), dynamo.pid);
     process.stdout.write(`${section.join("\n")}\n`);
     if (process.env.BENCH_WRITE_DOCS !== "0") writeSection(section);
   } finally {

@@ -17,6 +17,7 @@ import { generateSessions, userName } from "../scripts/generate-sessions.ts";
 import { createSessionTable, localClient, putItems } from "../scripts/session-table.ts";
 import { startFakeSts } from "../test/support/fake-sts.ts";
 import { auditBenchmark } from "./audit.ts";
+import { benchEnv } from "./bench-env.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
 const RESULTS = join(ROOT, "bench", "results");
@@ -219,17 +220,12 @@ process.once("SIGINT", () => void dynamo.stop().then(() => process.exit(130)));
 const markdown: string[] = [];
 try {
   const now = new Date();
-  const env = {
-    PATH: process.env.PATH ?? "/usr/bin:/bin",
-    HOME: process.env.HOME ?? "/root",
-    AWS_ACCESS_KEY_ID: "bench",
-    AWS_SECRET_ACCESS_KEY: "bench",
-    AWS_REGION: "us-east-1",
+  const env = benchEnv({
     AWS_DEFAULT_REGION: "us-east-1",
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     AWS_ENDPOINT_URL_STS: sts.url,
     AWS_PAGER: "",
-  };
+  });
   const table = "bench-sessions";
   const client = localClient(dynamo.endpoint);
   await createSessionTable(client, table);
