@@ -1,6 +1,7 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { type ConnectionOptions, requestHandlerOptions } from "./connection.ts";
 import { UsageError } from "./errors.ts";
+import { plainItemPages } from "./plain-items.ts";
 import { withoutUrlCredentials } from "./sdk-errors.ts";
 import { checkProfileExists, checkSharedConfigFiles } from "./shared-config.ts";
 import { boundWholeAttempts } from "./whole-response.ts";
@@ -50,6 +51,7 @@ export async function connectDynamo(
     requestHandler: requestHandlerOptions(opts),
   });
   boundWholeAttempts(client, opts.timeoutMs, { jsonObjects: true });
+  plainItemPages(client);
   let region: string;
   try {
     region = await client.config.region();
