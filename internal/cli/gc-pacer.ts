@@ -27,9 +27,11 @@ export const LISTING_PACING: GcPacing = { maxGcTimeFraction: 0.25 };
  * is short, so collecting after nearly every page costs little; and whatever
  * the pace of the pages, 32 MB of growth since the last collection starts the
  * next. Measured by hand through a pipe, whole table, medians of three runs,
- * with the stream's small pages (list-sessions.ts): peak RSS 98 MB at 20,000
- * sessions and 97 MB at 200,000 (with 1 MB pages: LISTING_PACING 1.25x and
- * 1.13x in two runs; time alone at 0.9, 1.13x; with this bound, 1.03x).
+ * with the stream's small pages (list-sessions.ts): peak RSS 106 MB at 20,000
+ * sessions and 113 MB at 200,000 with the collection main.ts passes (98 and
+ * 97 MB when it also returned free pages to the system, at 1.4x the CPU; with
+ * 1 MB pages: LISTING_PACING 1.25x and 1.13x in two runs; time alone at 0.9,
+ * 1.13x; with this bound, 1.03x).
  */
 export const STREAMING_PACING: GcPacing = { maxGcTimeFraction: 0.9, maxHeapGrowthBytes: 32 << 20 };
 
