@@ -121,12 +121,9 @@ async function main(): Promise<number> {
     }
     const deps = {
       ...awsDeps(io, interrupt.signal, versionLine()),
-      // JavaScriptCore's full collection alone: Bun.gc(true) also hands the
-      // allocator's free pages back to the system, and the next page's buffers
-      // fault them in again. Measured by hand, whole 100,000-session table to
-      // CSV: 3.8-4.1 s of CPU with Bun.gc(true), 2.4-2.5 s with this; peak RSS
-      // about 20 MB higher, and `--order none` still flat from 20,000 to 200,000.
-      pacedCollector: (pacing: GcPacing) => gcPacer(() => void fullGC(), pacing, { heapBytes: heapSize }),
+      // JavaScriptCore's full collection; Bun.gc(true) also returns the allocator's free pages.
+      pacedCollector: (pacing: GcPacing) =>
+        gcPacer(pacing.returnFreePages ? () => Bun.gc(true) : () => void fullGC(), pacing, { heapBytes: heapSize }),
     };
     const { runCli } = await import("../../internal/cli/cli.ts");
     const code = await runCli(process.argv.slice(2), deps);

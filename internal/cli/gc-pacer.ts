@@ -8,6 +8,13 @@ export type GcPacing = {
    * does not depend on how fast pages arrive.
    */
   maxHeapGrowthBytes?: number;
+  /**
+   * Also hand the allocator's free pages back to the system after each
+   * collection. It keeps a long stream's peak flat, but the next pages' buffers
+   * fault those pages in again: measured by hand on a whole 100,000-session
+   * table to CSV, 3.8-4.1 s of CPU with it and 2.4-2.5 s without.
+   */
+  returnFreePages?: boolean;
 };
 
 /** What a pacer reads: the time in milliseconds, and the heap's size in bytes. */
@@ -20,20 +27,24 @@ export type GcProbes = { clockMs?: () => number; heapBytes?: () => number };
  * grew 1.3x and 1.4x from 20,000 to 200,000 sessions). Collecting it promptly
  * keeps peak memory near what is kept, for at most a quarter of the time.
  */
-export const LISTING_PACING: GcPacing = { maxGcTimeFraction: 0.25 };
+export const LISTING_PACING: GcPacing = { maxGcTimeFraction: 0.25, returnFreePages: false };
 
 /**
  * For `--order none`, which keeps no rows: a collection finds little alive and
  * is short, so collecting after nearly every page costs little; and whatever
  * the pace of the pages, 32 MB of growth since the last collection starts the
  * next. Measured by hand through a pipe, whole table, medians of three runs,
- * with the stream's small pages (list-sessions.ts): peak RSS 106 MB at 20,000
- * sessions and 113 MB at 200,000 with the collection main.ts passes (98 and
- * 97 MB when it also returned free pages to the system, at 1.4x the CPU; with
- * 1 MB pages: LISTING_PACING 1.25x and 1.13x in two runs; time alone at 0.9,
- * 1.13x; with this bound, 1.03x).
+ * with the stream's small pages (list-sessions.ts): peak RSS 98 MB at 20,000
+ * sessions and 97 MB at 200,000 (with 1 MB pages: LISTING_PACING 1.25x and
+ * 1.13x in two runs; time alone at 0.9, 1.13x; with this bound, 1.03x). Free
+ * pages go back to the system: without that, make bench measured 88 MB at
+ * 20,000 sessions and 107 MB at 200,000 (1.21x).
  */
-export const STREAMING_PACING: GcPacing = { maxGcTimeFraction: 0.9, maxHeapGrowthBytes: 32 << 20 };
+export const STREAMING_PACING: GcPacing = {
+  maxGcTimeFraction: 0.9,
+  maxHeapGrowthBytes: 32 << 20,
+  returnFreePages: true,
+};
 
 /**
  * Runs `collect` (a full garbage collection) between pages, but spends at most
