@@ -1,4 +1,14 @@
-import { closeSync, existsSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  linkSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import * as v from "valibot";
 import { SentinelError } from "../aws/errors.ts";
 import { formatNano, type Instant, parseTimestamp } from "../timefilter/instant.ts";
@@ -87,7 +97,36 @@ function isAlive(pid: number): boolean {
   }
 }
 
+function lockFailure(lockPath: string, error: unknown): SentinelError {
+  return new SentinelError(
+    `cannot create the lock "${lockPath}" (${(error as NodeJS.ErrnoException).code ?? "error"}): check that its folder is writable`,
+  );
+}
+
+/**
+ * Creates the lock with this pid in it, or returns false when one exists. The
+ * pid is written to a file of its own first and then linked in as the lock,
+ * so no other run ever reads a lock without its pid (and takes it for a dead
+ * one's). Where the file system has no hard links, the lock is created empty
+ * and written at once.
+ */
 function tryCreateLock(lockPath: string): boolean {
+  const pending = `${lockPath}.${process.pid}`;
+  try {
+    writeFileSync(pending, `${process.pid}\n`, { mode: 0o644 });
+  } catch (error) {
+    throw lockFailure(lockPath, error);
+  }
+  try {
+    linkSync(pending, lockPath);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") return false;
+    if (code !== "EPERM" && code !== "ENOTSUP" && code !== "EOPNOTSUPP") throw lockFailure(lockPath, error);
+  } finally {
+    rmSync(pending, { force: true });
+  }
   try {
     const fd = openSync(lockPath, "wx", 0o644);
     writeSync(fd, `${process.pid}\n`);
@@ -95,9 +134,17 @@ function tryCreateLock(lockPath: string): boolean {
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
-    throw new SentinelError(
-      `cannot create the lock "${lockPath}" (${(error as NodeJS.ErrnoException).code ?? "error"}): check that its folder is writable`,
-    );
+    throw lockFailure(lockPath, error);
+  }
+}
+
+/** The lock file's identity (device and inode) and the pid in it, or undefined when it is gone. */
+function readLock(lockPath: string): { file: string; holder: number } | undefined {
+  try {
+    const stat = statSync(lockPath);
+    return { file: `${stat.dev}:${stat.ino}`, holder: Number.parseInt(readFileSync(lockPath, "utf8"), 10) };
+  } catch {
+    return undefined;
   }
 }
 
@@ -109,19 +156,17 @@ export function lockCheckpoint(path: string): () => void {
   const lockPath = `${path}.lock`;
   for (let attempt = 0; attempt < 3; attempt++) {
     if (tryCreateLock(lockPath)) return () => rmSync(lockPath, { force: true });
-    let holder = Number.NaN;
-    try {
-      holder = Number.parseInt(readFileSync(lockPath, "utf8"), 10);
-    } catch {
-      continue; // removed meanwhile: try again
-    }
+    const lock = readLock(lockPath);
+    if (lock === undefined) continue; // removed meanwhile: try again
+    const { holder } = lock;
     if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
       throw new SentinelError(
         `checkpoint "${path}" is in use by another export (pid ${holder}): wait for it to finish`,
       );
     }
-    // Left by a process that died (or unreadable): take it over.
-    rmSync(lockPath, { force: true });
+    // Left by a process that died (or unreadable): take it over, unless another
+    // run has done so meanwhile and the lock is now a new file (its own).
+    if (readLock(lockPath)?.file === lock.file) rmSync(lockPath, { force: true });
   }
   throw new SentinelError(`checkpoint "${path}" is in use by another export: wait for it to finish`);
 }
