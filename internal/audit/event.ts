@@ -1,3 +1,4 @@
+import { isJsonObject } from "../aws/json-object.ts";
 import { type Instant, parseTimestamp } from "../timefilter/instant.ts";
 
 /** The fields of one CloudTrail AssumeRole record that the audit reads (SPEC §9). */
@@ -27,17 +28,13 @@ export type ReadRecord =
 
 export const SESSION_TAG = "SentinelSessionID";
 
-type Json = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Json =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
 const text = (value: unknown): string => (typeof value === "string" ? value : "");
 
 /** The `SentinelSessionID` tag's value from `requestParameters.tags` ([{key, value}]); "" when absent. */
 function sessionTagOf(tags: unknown): string {
   if (!Array.isArray(tags)) return "";
   for (const tag of tags) {
-    if (isObject(tag) && tag.key === SESSION_TAG && typeof tag.value === "string") return tag.value;
+    if (isJsonObject(tag) && tag.key === SESSION_TAG && typeof tag.value === "string") return tag.value;
   }
   return "";
 }
@@ -50,15 +47,15 @@ function sessionTagOf(tags: unknown): string {
  *          // { kind: "event", event: { eventId: "e1", … } }
  */
 export function readRecord(record: unknown, fallbackLabel: string): ReadRecord {
-  if (!isObject(record)) return { kind: "malformed", label: fallbackLabel };
+  if (!isJsonObject(record)) return { kind: "malformed", label: fallbackLabel };
   if (record.eventName !== "AssumeRole" || record.eventSource !== "sts.amazonaws.com") return { kind: "other" };
   const eventId = text(record.eventID);
   const eventTime = typeof record.eventTime === "string" ? parseTimestamp(record.eventTime) : undefined;
   if (eventId === "" || eventTime === undefined) {
     return { kind: "malformed", label: eventId === "" ? fallbackLabel : eventId };
   }
-  const caller = isObject(record.userIdentity) ? record.userIdentity : {};
-  const request = isObject(record.requestParameters) ? record.requestParameters : {};
+  const caller = isJsonObject(record.userIdentity) ? record.userIdentity : {};
+  const request = isJsonObject(record.requestParameters) ? record.requestParameters : {};
   return {
     kind: "event",
     event: {

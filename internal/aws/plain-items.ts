@@ -8,6 +8,7 @@
 // `$metadata` and every error (any answer that is not 2xx, or not a JSON
 // object) are the SDK's as before.
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { isJsonObject } from "./json-object.ts";
 
 const PLAIN_OPERATIONS = new Set(["ScanCommand", "QueryCommand"]);
 
@@ -23,9 +24,7 @@ function parseObject(body: Uint8Array): Record<string, unknown> | undefined {
   } catch {
     return undefined; // the SDK's deserializer reports it
   }
-  return typeof value === "object" && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
+  return isJsonObject(value) ? value : undefined;
 }
 
 /**

@@ -9,6 +9,7 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import type { DynamoConnection } from "../aws/dynamo-client.ts";
 import { SentinelError } from "../aws/errors.ts";
+import { isJsonObject } from "../aws/json-object.ts";
 import { isMissingIndex, toSentinelError } from "../aws/sdk-errors.ts";
 import { parseTimestamp } from "../timefilter/instant.ts";
 import { inWindow } from "../timefilter/parse-when.ts";
@@ -63,8 +64,6 @@ function couldMatch(item: RawItem, filter: SessionFilter, range: TextRange): boo
   return created >= range.low && created <= range.high;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
 const isCount = (value: unknown) => Number.isSafeInteger(value) && (value as number) >= 0;
 
 /**
@@ -78,9 +77,12 @@ function pageProblem(output: Record<string, unknown>): string | undefined {
   const items = output.Items;
   if (!Array.isArray(items)) return '"Items" that is not a list';
   if (items.length !== output.Count) return `${items.length} items where "Count" says ${output.Count}`;
-  if (!items.every(isObject)) return '"Items" with an entry that is not an item';
+  if (!items.every(isJsonObject)) return '"Items" with an entry that is not an item';
   const key = output.LastEvaluatedKey;
-  if (key !== undefined && !(isObject(key) && Object.keys(key).length > 0 && Object.values(key).every(isObject))) {
+  if (
+    key !== undefined &&
+    !(isJsonObject(key) && Object.keys(key).length > 0 && Object.values(key).every(isJsonObject))
+  ) {
     return '"LastEvaluatedKey" that is not a key';
   }
   return undefined;
@@ -127,7 +129,7 @@ export class DynamoSessionStore implements SessionStore {
     events.onDebug?.(`GetItem ${id}: request id ${output.$metadata.requestId ?? "-"}, ${elapsed(started)}`);
     const item: unknown = output.Item;
     if (item === undefined) return { kind: "missing" };
-    if (!isObject(item)) throw this.#unexpected("GetItem", '"Item" that is not an item');
+    if (!isJsonObject(item)) throw this.#unexpected("GetItem", '"Item" that is not an item');
     const reading = readItem(item);
     return "session" in reading
       ? { kind: "found", session: reading.session }
