@@ -9,6 +9,7 @@ import { type GcPacing, gcPacer } from "../../internal/cli/gc-pacer.ts";
 import { type IO, interruptible } from "../../internal/cli/io.ts";
 import { erasingStatusLine } from "../../internal/cli/progress.ts";
 import { isClosedPipe, reportFailure } from "../../internal/cli/report-failure.ts";
+import { descriptorIdentity } from "../../internal/evidence/file-identity.ts";
 import { awsDeps } from "./deps.ts";
 
 declare const SENTINEL_VERSION: string | undefined;
@@ -65,11 +66,15 @@ const interrupt = new AbortController();
 let stoppedBy: StopSignal | undefined;
 let interruptionSaid: Promise<unknown> | undefined;
 
+// Which file stdout is, so that --manifest or --checkpoint cannot name it too.
+const stdoutFile = descriptorIdentity(1);
+
 const io: IO = {
   stdout: interruptible(streamWriter(process.stdout), interrupt.signal),
   // Only a terminal shows a progress line, so only there is one to erase.
   stderr: process.stderr.isTTY ? erasingStatusLine(streamWriter(process.stderr)) : streamWriter(process.stderr),
   stdoutIsTTY: process.stdout.isTTY === true,
+  ...(stdoutFile === undefined ? {} : { stdoutFile }),
   ...(process.stdout.columns === undefined ? {} : { stdoutColumns: process.stdout.columns }),
   stderrIsTTY: process.stderr.isTTY === true,
   env: process.env,

@@ -8,6 +8,8 @@ export interface IO {
   stderr: Writer;
   stdoutIsTTY: boolean;
   stderrIsTTY: boolean;
+  /** Which file stdout is (device and inode, see fileIdentity()), when it can be told. */
+  stdoutFile?: string;
   /** The terminal's width when stdout is one (the COLUMNS variable takes precedence). */
   stdoutColumns?: number;
   env: Readonly<Record<string, string | undefined>>;

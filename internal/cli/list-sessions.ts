@@ -9,6 +9,7 @@ import {
   readCheckpoint,
   writeCheckpoint,
 } from "../evidence/checkpoint.ts";
+import { fileIdentity, resolvedPath, sameFile } from "../evidence/file-identity.ts";
 import { HashingWriter } from "../evidence/hashing-writer.ts";
 import { writeManifest } from "../evidence/manifest.ts";
 import { type CallerIdentity, UnsupportedCallerError, userNameOf } from "../identity/caller.ts";
@@ -50,7 +51,15 @@ export type ListSessionsOptions = {
   /** --manifest FILE (SPEC §8.2). */
   manifest?: string;
   /** --checkpoint FILE (SPEC §8.3): the window comes from the file, `--until` or now minus `settleNanos`. */
-  checkpoint?: { path: string; settleNanos: number; sinceGiven: boolean; untilGiven: boolean };
+  checkpoint?: {
+    /** The file reached (links followed): read, locked and replaced (SPEC §8.3). */
+    path: string;
+    /** As given, for messages. */
+    name: string;
+    settleNanos: number;
+    sinceGiven: boolean;
+    untilGiven: boolean;
+  };
   /** argv after the program name, for the manifest. */
   argv: readonly string[];
   /** --columns; undefined = the default of each format. */
@@ -95,7 +104,20 @@ function checkpointWindow(
   now: Date,
 ): { window: TimeWindow; empty: boolean } {
   const cp = opts.checkpoint as NonNullable<ListSessionsOptions["checkpoint"]>;
-  const until = cp.untilGiven ? opts.filter.window.until : addNanos(instantFromDate(now), -cp.settleNanos);
+  const settled = addNanos(instantFromDate(now), -cp.settleNanos);
+  // A window that ended in the future would record an end that sessions created
+  // later, but before it, could never be exported after.
+  if (state !== undefined && compareInstants(state.windowEnd, settled) > 0) {
+    throw new SentinelError(
+      `checkpoint "${cp.name}" ends at ${formatNano(state.windowEnd)}, later than now minus --settle (${formatNano(settled)}): this clock is behind the one of the last run, or the file was edited; it is left as it is — check the clock, or pass another --checkpoint`,
+    );
+  }
+  if (cp.untilGiven && compareInstants(opts.filter.window.until, settled) > 0) {
+    throw new UsageError(
+      `--until ${formatNano(opts.filter.window.until)} is later than now minus --settle (${formatNano(settled)}): a checkpointed window never ends in the future; give an earlier --until, or none`,
+    );
+  }
+  const until = cp.untilGiven ? opts.filter.window.until : settled;
   const since = state === undefined ? opts.filter.window.since : addNanos(state.windowEnd, 1);
   const empty = since !== undefined && compareInstants(since, until) > 0;
   if (empty && cp.untilGiven) {
@@ -136,20 +158,20 @@ export async function listSessions(opts: ListSessionsOptions, deps: Deps): Promi
   let state: CheckpointState | undefined;
   let emptyWindow = false;
   let window = opts.filter.window;
-  if (opts.checkpoint !== undefined) release = lockCheckpoint(opts.checkpoint.path);
+  if (opts.checkpoint !== undefined) release = lockCheckpoint(opts.checkpoint.path, opts.checkpoint.name);
   try {
     if (opts.checkpoint !== undefined) {
-      state = readCheckpoint(opts.checkpoint.path);
+      state = readCheckpoint(opts.checkpoint.path, opts.checkpoint.name);
       if (state !== undefined && opts.checkpoint.sinceGiven) {
         throw new UsageError(
-          `--since cannot be combined with an existing --checkpoint "${opts.checkpoint.path}": the next window starts after ${formatNano(state.windowEnd)}; drop --since`,
+          `--since cannot be combined with an existing --checkpoint "${opts.checkpoint.name}": the next window starts after ${formatNano(state.windowEnd)}; drop --since`,
         );
       }
       const mismatch =
         state === undefined ? undefined : checkpointMismatch(state, opts.table, filterRecord(opts.filter));
       if (mismatch !== undefined) {
         throw new UsageError(
-          `checkpoint "${opts.checkpoint.path}" does not fit this export: ${mismatch}; use the same table and filter, or another --checkpoint`,
+          `checkpoint "${opts.checkpoint.name}" does not fit this export: ${mismatch}; use the same table and filter, or another --checkpoint`,
         );
       }
       const settled = checkpointWindow(opts, state, startedAt);
@@ -283,7 +305,7 @@ async function exportSessions(
     if (stdout instanceof HashingWriter) {
       const caller = await callerOrWarn();
       writeManifest(opts.manifest as string, {
-        version: deps.version,
+        version: `sentinel ${deps.version}`, // the --version line
         // As given, but never an endpoint URL's password.
         command: opts.argv.map(withoutUrlCredentials),
         table: opts.table,
@@ -496,17 +518,33 @@ ties by id). With no filter at all, lists the caller's own sessions (STS identit
         `invalid --settle ${JSON.stringify(settle)}: give a duration, e.g. 5m or 1h (0s to settle nothing)`,
       );
     }
-    for (const [name, path] of [
-      ["--manifest", manifest],
-      ["--checkpoint", checkpoint],
+    if (checkpoint !== undefined && output === "human") {
+      throw new UsageError("--checkpoint archives an export: use --output csv, json or ndjson");
+    }
+    const checkpointPath = checkpoint === undefined || checkpoint === "" ? undefined : resolvedPath(checkpoint);
+    for (const [name, path, written] of [
+      ["--manifest", manifest, manifest],
+      ["--checkpoint", checkpoint, checkpointPath],
     ] as const) {
       if (path === undefined) continue;
       if (path === "") throw new UsageError(`${name} needs a file name`);
-      const problem = unwritableReason(path);
+      const problem = unwritableReason(written ?? path);
       if (problem !== undefined) throw new UsageError(`${name} ${JSON.stringify(path)} cannot be written: ${problem}`);
     }
-    if (manifest !== undefined && (manifest === checkpoint || manifest === `${checkpoint}.lock`)) {
-      throw new UsageError("--manifest and --checkpoint (and its .lock) must be different files");
+    // Compared as files: a link or a second name for one file is that file.
+    const clash = sameFile([
+      { name: "--manifest", identity: manifest === undefined ? undefined : fileIdentity(manifest) },
+      { name: "--checkpoint", identity: checkpointPath === undefined ? undefined : fileIdentity(checkpointPath) },
+      {
+        name: "the checkpoint's lock",
+        identity: checkpointPath === undefined ? undefined : fileIdentity(`${checkpointPath}.lock`),
+      },
+      { name: "stdout", identity: io.stdoutFile },
+    ]);
+    if (clash !== undefined) {
+      throw new UsageError(
+        `${clash} are the same file: the export, its manifest, the checkpoint and its lock must be four different files`,
+      );
     }
     return {
       table: flag.tableName(raw.text("table"), io.env),
@@ -529,7 +567,8 @@ ties by id). With no filter at all, lists the caller's own sessions (STS identit
         ? {}
         : {
             checkpoint: {
-              path: checkpoint,
+              path: checkpointPath as string,
+              name: checkpoint,
               settleNanos,
               sinceGiven: since !== undefined,
               untilGiven: until !== undefined,

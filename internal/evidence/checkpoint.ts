@@ -43,15 +43,16 @@ const fileSchema = v.object({
 /**
  * Reads a checkpoint; undefined when the file does not exist. A file that is
  * not a checkpoint is a SentinelError naming the problem (and is never overwritten).
+ * `name` is how the user gave the path, for messages.
  */
-export function readCheckpoint(path: string): CheckpointState | undefined {
+export function readCheckpoint(path: string, name = path): CheckpointState | undefined {
   if (!existsSync(path)) return undefined;
   let text: string;
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
     throw new SentinelError(
-      `cannot read checkpoint "${path}" (${(error as NodeJS.ErrnoException).code ?? "error"}): check the path and its permissions`,
+      `cannot read checkpoint "${name}" (${(error as NodeJS.ErrnoException).code ?? "error"}): check the path and its permissions`,
     );
   }
   let json: unknown;
@@ -59,7 +60,7 @@ export function readCheckpoint(path: string): CheckpointState | undefined {
     json = JSON.parse(text);
   } catch {
     throw new SentinelError(
-      `checkpoint "${path}" is not JSON: it was not written by sentinel, or was damaged; it is left as it is — pass another --checkpoint`,
+      `checkpoint "${name}" is not JSON: it was not written by sentinel, or was damaged; it is left as it is — pass another --checkpoint`,
     );
   }
   const parsed = v.safeParse(fileSchema, json);
@@ -67,7 +68,7 @@ export function readCheckpoint(path: string): CheckpointState | undefined {
     const issue = parsed.issues[0];
     const where = issue.path?.map((p) => String(p.key)).join(".") ?? "the file";
     throw new SentinelError(
-      `checkpoint "${path}" is not a sentinel checkpoint (${where}: ${issue.message}); it is left as it is — pass another --checkpoint`,
+      `checkpoint "${name}" is not a sentinel checkpoint (${where}: ${issue.message}); it is left as it is — pass another --checkpoint`,
     );
   }
   const file = parsed.output;
@@ -85,6 +86,31 @@ export function writeCheckpoint(path: string, state: CheckpointState, now: Date)
     updated_at: now.toISOString(),
   };
   writeFileAtomically(path, `${JSON.stringify(file, null, 2)}\n`);
+}
+
+/**
+ * When the process started, in clock ticks since boot (field 22 of Linux's
+ * `/proc/PID/stat`), or undefined where that cannot be read (another system,
+ * a process that is gone). With the pid it names one process: a pid is reused
+ * by later processes, the pair is not.
+ */
+export function processStartTime(pid: number): string | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  } catch {
+    return undefined;
+  }
+  // Field 2, the command name in parentheses, may itself hold spaces and parentheses.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const start = fields[22 - 3];
+  return start !== undefined && /^\d+$/.test(start) ? start : undefined;
+}
+
+/** What a lock records: the pid, and its start time where the system tells it. */
+function lockText(): string {
+  const start = processStartTime(process.pid);
+  return start === undefined ? `${process.pid}\n` : `${process.pid} ${start}\n`;
 }
 
 /** True when a process with this pid exists (signal 0 checks without sending). */
@@ -112,8 +138,9 @@ function lockFailure(lockPath: string, error: unknown): SentinelError {
  */
 function tryCreateLock(lockPath: string): boolean {
   const pending = `${lockPath}.${process.pid}`;
+  const text = lockText();
   try {
-    writeFileSync(pending, `${process.pid}\n`, { mode: 0o644 });
+    writeFileSync(pending, text, { mode: 0o644 });
   } catch (error) {
     throw lockFailure(lockPath, error);
   }
@@ -129,7 +156,7 @@ function tryCreateLock(lockPath: string): boolean {
   }
   try {
     const fd = openSync(lockPath, "wx", 0o644);
-    writeSync(fd, `${process.pid}\n`);
+    writeSync(fd, text);
     closeSync(fd);
     return true;
   } catch (error) {
@@ -138,35 +165,58 @@ function tryCreateLock(lockPath: string): boolean {
   }
 }
 
-/** The lock file's identity (device and inode) and the pid in it, or undefined when it is gone. */
-function readLock(lockPath: string): { file: string; holder: number } | undefined {
+/**
+ * The lock file's identity (device and inode), the pid in it and that
+ * process's start time (absent in locks of earlier versions), or undefined
+ * when it is gone.
+ */
+function readLock(lockPath: string): { file: string; holder: number; started?: string } | undefined {
   try {
     const stat = statSync(lockPath);
-    return { file: `${stat.dev}:${stat.ino}`, holder: Number.parseInt(readFileSync(lockPath, "utf8"), 10) };
+    const [pid, started] = readFileSync(lockPath, "utf8").trim().split(/\s+/);
+    return {
+      file: `${stat.dev}:${stat.ino}`,
+      holder: Number.parseInt(pid ?? "", 10),
+      ...(started === undefined ? {} : { started }),
+    };
   } catch {
     return undefined;
   }
 }
 
 /**
+ * True when the lock's process still runs: its pid is alive and, where the
+ * lock recorded a start time, the process with that pid started then (a pid
+ * reused by an unrelated process does not hold the lock).
+ */
+function holderRuns(lock: { holder: number; started?: string }): boolean {
+  const { holder, started } = lock;
+  if (!Number.isInteger(holder) || holder <= 0 || holder === process.pid || !isAlive(holder)) return false;
+  if (started === undefined) return true;
+  const now = processStartTime(holder);
+  return now === undefined || now === started;
+}
+
+/**
  * Takes `FILE.lock` for this process: one export per checkpoint at a time.
  * A lock whose process is gone is taken over. Returns the release function.
+ * `path` is the checkpoint's resolved path (checkpointPath()), so that every
+ * name of one file shares one lock; `name` is how the user gave it.
  */
-export function lockCheckpoint(path: string): () => void {
+export function lockCheckpoint(path: string, name = path): () => void {
   const lockPath = `${path}.lock`;
   for (let attempt = 0; attempt < 3; attempt++) {
     if (tryCreateLock(lockPath)) return () => rmSync(lockPath, { force: true });
     const lock = readLock(lockPath);
     if (lock === undefined) continue; // removed meanwhile: try again
-    const { holder } = lock;
-    if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
+    if (holderRuns(lock)) {
       throw new SentinelError(
-        `checkpoint "${path}" is in use by another export (pid ${holder}): wait for it to finish`,
+        `checkpoint "${name}" is in use by another export (pid ${lock.holder}): wait for it to finish`,
       );
     }
     // Left by a process that died (or unreadable): take it over, unless another
     // run has done so meanwhile and the lock is now a new file (its own).
     if (readLock(lockPath)?.file === lock.file) rmSync(lockPath, { force: true });
   }
-  throw new SentinelError(`checkpoint "${path}" is in use by another export: wait for it to finish`);
+  throw new SentinelError(`checkpoint "${name}" is in use by another export: wait for it to finish`);
 }

@@ -225,7 +225,10 @@ describe("bad input for the evidence flags: one error line, nothing written", ()
   test("a checkpoint of another table is a usage error naming both tables", async () => {
     const other = await freshTable("evidence-other", []);
     const before = readFileSync(ckpt, "utf8");
-    const result = await runBinary(["server-sessions", "--table", other, "--checkpoint", ckpt], env());
+    const result = await runBinary(
+      ["server-sessions", "--table", other, "--checkpoint", ckpt, "--output", "ndjson"],
+      env(),
+    );
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
       `error: checkpoint "${ckpt}" does not fit this export: it is for table "${table}", not "${other}"; use the same table and filter, or another --checkpoint\n`,
@@ -237,7 +240,10 @@ describe("bad input for the evidence flags: one error line, nothing written", ()
     for (const text of ["not json at all\n", '{"format":"something-else"}\n', "[]"]) {
       const path = join(DIR, "corrupt.ckpt");
       writeFileSync(path, text);
-      const result = await runBinary(["server-sessions", "--table", table, "--checkpoint", path], env());
+      const result = await runBinary(
+        ["server-sessions", "--table", table, "--checkpoint", path, "--output", "ndjson"],
+        env(),
+      );
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(/^error: checkpoint ".*corrupt\.ckpt" is not (JSON|a sentinel checkpoint)/);
       expect(readFileSync(path, "utf8")).toBe(text);
@@ -387,13 +393,26 @@ describe("--checkpoint under interruption and concurrency", () => {
     const ckpt = join(DIR, "busy.ckpt");
     const proxy = await startFaultProxy(endpoint(), stallAfterFirst);
     const holder = Bun.spawn(
-      [BINARY, "server-sessions", "--table", big, "--checkpoint", ckpt, "--until", "2026-01-11", "--segments", "1"],
+      [
+        BINARY,
+        "server-sessions",
+        "--table",
+        big,
+        "--checkpoint",
+        ckpt,
+        "--until",
+        "2026-01-11",
+        "--segments",
+        "1",
+        "--output",
+        "csv",
+      ],
       { env: env({ AWS_ENDPOINT_URL_DYNAMODB: proxy.url }), stdout: "pipe", stderr: "pipe" },
     );
     try {
       await waitFor(() => proxy.seen.length >= 2);
       const second = await runBinary(
-        ["server-sessions", "--table", big, "--checkpoint", ckpt, "--until", "2026-01-11"],
+        ["server-sessions", "--table", big, "--checkpoint", ckpt, "--until", "2026-01-11", "--output", "csv"],
         env(),
       );
       expect(second.code).toBe(1);

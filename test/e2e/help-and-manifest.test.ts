@@ -1,6 +1,6 @@
 // Every command listed by `sentinel --help` has a help of its own, and a
-// checkpointed export that finds nothing new yet still leaves its manifest
-// (SPEC §8.2: written when the export finishes with exit 0 or 3).
+// checkpointed export refused for a window that would end in the future
+// leaves no manifest (SPEC §8.2: nothing is written when the export fails).
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -36,7 +36,7 @@ test.each([
   expect(result.code).toBe(0);
 });
 
-test("a checkpointed run with nothing settled yet still writes its manifest", async () => {
+test("a checkpoint that ends later than now minus a longer --settle is exit 1 and writes no manifest", async () => {
   const checkpoint = join(DIR, "sessions.ckpt");
   const env = binaryEnv({ AWS_ENDPOINT_URL_DYNAMODB: endpoint(), AWS_ENDPOINT_URL_STS: sts.url });
   const base = ["server-sessions", "--table", table, "--checkpoint", checkpoint, "--output", "ndjson"];
@@ -44,15 +44,14 @@ test("a checkpointed run with nothing settled yet still writes its manifest", as
   const first = await runBinary([...base, "--settle", "0s"], env);
   expect(first.code).toBe(0);
   expect(first.stdout).toContain('"id":"00000000000000a1"');
-  // ... so the next one, with the default 5 minutes of settling, has nothing to export yet.
+  const saved = readFileSync(checkpoint, "utf8");
+  // ... so with the default 5 minutes of settling its end lies after now minus --settle:
+  // exporting from there would end this window in the future.
   const manifest = join(DIR, "second.manifest.json");
   const second = await runBinary([...base, "--manifest", manifest], env);
-  expect(second.code).toBe(0);
+  expect(second.code).toBe(1);
   expect(second.stdout).toBe("");
-  expect(existsSync(manifest)).toBe(true);
-  const m = JSON.parse(readFileSync(manifest, "utf8"));
-  expect(m.rows).toBe(0);
-  expect(m.exit_status).toBe(0);
-  // sha256 of zero bytes, the stdout this run wrote.
-  expect(m.output.sha256).toBe("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  expect(second.stderr).toContain("later than now minus --settle");
+  expect(existsSync(manifest)).toBe(false);
+  expect(readFileSync(checkpoint, "utf8")).toBe(saved);
 });
