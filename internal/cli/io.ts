@@ -31,9 +31,7 @@ export async function say(io: IO, line: string): Promise<void> {
 }
 
 /** A thousands-separated count, e.g. 1,500. */
-export function count(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-}
+export { thousands as count } from "../output/count.ts";
 
 /**
  * A Writer that gives up at an interrupt: a write asked for after `signal` is

@@ -1,74 +1,31 @@
 import type { ConnectionOptions } from "../aws/connection.ts";
-import { SentinelError, UsageError } from "../aws/errors.ts";
-import { withoutUrlCredentials } from "../aws/sdk-errors.ts";
+import { UsageError } from "../aws/errors.ts";
 import { unwritableReason } from "../evidence/atomic-file.ts";
-import {
-  type CheckpointFilter,
-  type CheckpointState,
-  lockCheckpoint,
-  readCheckpoint,
-  writeCheckpoint,
-} from "../evidence/checkpoint.ts";
 import { fileIdentity, resolvedPath, sameFile } from "../evidence/file-identity.ts";
-import { HashingWriter } from "../evidence/hashing-writer.ts";
-import { writeManifest } from "../evidence/manifest.ts";
-import { type CallerIdentity, UnsupportedCallerError, userNameOf } from "../identity/caller.ts";
-import { COLUMN_NAMES, type ColumnName, columnsFor, DEFAULT_COLUMNS, defaultHumanColumns } from "../output/columns.ts";
-import { OUTPUT_FORMATS, type OutputFormat } from "../output/fields.ts";
-import { listingFormat } from "../output/listing-format.ts";
-import type { RowFormat } from "../output/row-format.ts";
-import type { Text, Writer } from "../output/writer.ts";
-import { CompactNewestFirst } from "../session/compact-rows.ts";
-import { NewestFirst } from "../session/newest-first.ts";
-import { RowStream } from "../session/row-stream.ts";
-import { SESSION_STATUSES, type Session, type SessionFilter } from "../session/session.ts";
-import type { FindEvents, FindResult, SessionStore } from "../session/store.ts";
-import { addNanos, compareInstants, formatNano, instantFromDate } from "../timefilter/instant.ts";
-import { describeWindowProblem, parseDuration, parseWindow, type TimeWindow } from "../timefilter/parse-when.ts";
+import { type ExportOptions, exportSessions } from "../export/export-sessions.ts";
+import { COLUMN_NAMES, type ColumnName } from "../output/columns.ts";
+import { OUTPUT_FORMATS } from "../output/fields.ts";
+import { SESSION_STATUSES, type SessionFilter } from "../session/session.ts";
+import { describeWindowProblem, parseDuration, parseWindow } from "../timefilter/parse-when.ts";
 import { type Command, oneOf, toggle, value } from "./command.ts";
 import { CONNECTION_FLAGS, connectionOptions } from "./connection-flags.ts";
 import type { Deps } from "./deps.ts";
-import { ExitCode } from "./exit-code.ts";
+import type { ExitCode } from "./exit-code.ts";
+import { exportEnvOf, tableSource } from "./export-env.ts";
 import * as flag from "./flag-values.ts";
-import { LISTING_PACING, STREAMING_PACING } from "./gc-pacer.ts";
-import { count, type IO, say } from "./io.ts";
-import { Progress } from "./progress.ts";
+import type { IO } from "./io.ts";
 import { closest } from "./suggest.ts";
 
 export type ListSessionsOptions = {
   table: string;
   connection: ConnectionOptions;
-  filter: SessionFilter;
-  /** False when no status, user, profile, since or until was given: list the caller's own sessions. */
-  explicitFilter: boolean;
-  limit: number; // 0 = no limit
-  output: OutputFormat;
-  formulaGuard: boolean;
   segments: number;
   /** Drop `note:` lines. */
   quiet: boolean;
   debug: boolean;
-  /** --manifest FILE (SPEC §8.2). */
-  manifest?: string;
-  /** --checkpoint FILE (SPEC §8.3): the window comes from the file, `--until` or now minus `settleNanos`. */
-  checkpoint?: {
-    /** The file reached (links followed): read, locked and replaced (SPEC §8.3). */
-    path: string;
-    /** As given, for messages. */
-    name: string;
-    settleNanos: number;
-    sinceGiven: boolean;
-    untilGiven: boolean;
-  };
-  /** argv after the program name, for the manifest. */
-  argv: readonly string[];
-  /** --columns; undefined = the default of each format. */
-  columns?: readonly ColumnName[];
-  /** newest: sorted, newest first; none: as read. */
-  order: "newest" | "none";
+  export: ExportOptions;
 };
 
-const MALFORMED_PREVIEW = 5;
 const DEFAULT_SETTLE_NANOS = 5 * 60e9;
 
 /**
@@ -94,318 +51,15 @@ export function parseColumns(text: string): ColumnName[] {
   return names as ColumnName[];
 }
 
-/**
- * The window of a checkpointed run; `empty` when it ends before it starts
- * (the last run ended less than --settle ago): nothing is settled to export yet.
- */
-function checkpointWindow(
-  opts: ListSessionsOptions,
-  state: CheckpointState | undefined,
-  now: Date,
-): { window: TimeWindow; empty: boolean } {
-  const cp = opts.checkpoint as NonNullable<ListSessionsOptions["checkpoint"]>;
-  const settled = addNanos(instantFromDate(now), -cp.settleNanos);
-  // A window that ended in the future would record an end that sessions created
-  // later, but before it, could never be exported after.
-  if (state !== undefined && compareInstants(state.windowEnd, settled) > 0) {
-    throw new SentinelError(
-      `checkpoint "${cp.name}" ends at ${formatNano(state.windowEnd)}, later than now minus --settle (${formatNano(settled)}): this clock is behind the one of the last run, or the file was edited; it is left as it is — check the clock, or pass another --checkpoint`,
-    );
-  }
-  if (cp.untilGiven && compareInstants(opts.filter.window.until, settled) > 0) {
-    throw new UsageError(
-      `--until ${formatNano(opts.filter.window.until)} is later than now minus --settle (${formatNano(settled)}): a checkpointed window never ends in the future; give an earlier --until, or none`,
-    );
-  }
-  const until = cp.untilGiven ? opts.filter.window.until : settled;
-  const since = state === undefined ? opts.filter.window.since : addNanos(state.windowEnd, 1);
-  const empty = since !== undefined && compareInstants(since, until) > 0;
-  if (empty && cp.untilGiven) {
-    throw new UsageError(
-      `--until ${formatNano(until)} is before the checkpoint's next window, which starts at ${formatNano(since)}: give a later --until, or none`,
-    );
-  }
-  return { window: since === undefined ? { until } : { since, until }, empty };
-}
-
-const filterRecord = (filter: SessionFilter): CheckpointFilter => ({
-  status: filter.status ?? null,
-  user: filter.user ?? null,
-  profile: filter.profile ?? null,
-});
-
-/** Names how a run's table or filter differs from the checkpoint's, or undefined when they agree. */
-function checkpointMismatch(state: CheckpointState, table: string, filter: CheckpointFilter): string | undefined {
-  if (state.table !== table) return `it is for table "${state.table}", not "${table}"`;
-  for (const name of ["status", "user", "profile"] as const) {
-    if (state.filter[name] !== filter[name]) {
-      const was = state.filter[name] === null ? `no --${name}` : `--${name} "${state.filter[name]}"`;
-      const now = filter[name] === null ? `no --${name}` : `--${name} "${filter[name]}"`;
-      return `it was taken with ${was}, this run has ${now}`;
-    }
-  }
-  return undefined;
-}
-
 /** `sentinel server-sessions`: list or export the matching sessions, newest first. */
-export async function listSessions(opts: ListSessionsOptions, deps: Deps): Promise<ExitCode> {
-  const { io } = deps;
-  const startedAt = io.now();
-  const debug = (line: string) => (opts.debug ? void say(io, `debug: ${line}`) : undefined);
-  const note = (line: string) => (opts.quiet ? undefined : say(io, line));
-
-  let release: (() => void) | undefined;
-  let state: CheckpointState | undefined;
-  let emptyWindow = false;
-  let window = opts.filter.window;
-  if (opts.checkpoint !== undefined) release = lockCheckpoint(opts.checkpoint.path, opts.checkpoint.name);
-  try {
-    if (opts.checkpoint !== undefined) {
-      state = readCheckpoint(opts.checkpoint.path, opts.checkpoint.name);
-      if (state !== undefined && opts.checkpoint.sinceGiven) {
-        throw new UsageError(
-          `--since cannot be combined with an existing --checkpoint "${opts.checkpoint.name}": the next window starts after ${formatNano(state.windowEnd)}; drop --since`,
-        );
-      }
-      const mismatch =
-        state === undefined ? undefined : checkpointMismatch(state, opts.table, filterRecord(opts.filter));
-      if (mismatch !== undefined) {
-        throw new UsageError(
-          `checkpoint "${opts.checkpoint.name}" does not fit this export: ${mismatch}; use the same table and filter, or another --checkpoint`,
-        );
-      }
-      const settled = checkpointWindow(opts, state, startedAt);
-      if (settled.empty) {
-        await note(
-          `note: nothing settled to export yet: the last run ended at ${formatNano(state?.windowEnd ?? window.until)}, less than --settle ago; the checkpoint is unchanged`,
-        );
-      }
-      window = settled.window;
-      emptyWindow = settled.empty;
-    }
-    return await exportSessions({ ...opts, filter: { ...opts.filter, window } }, deps, {
-      startedAt,
-      note,
-      debug,
-      state,
-      emptyWindow,
-    });
-  } finally {
-    release?.();
-  }
-}
-
-async function exportSessions(
-  opts: ListSessionsOptions,
-  deps: Deps,
-  run: {
-    startedAt: Date;
-    note: (line: string) => Promise<void> | undefined;
-    debug: (line: string) => void;
-    state: CheckpointState | undefined;
-    /** A checkpointed window that ends before it starts: an empty export (output and manifest), nothing read. */
-    emptyWindow: boolean;
-  },
-): Promise<ExitCode> {
-  const { io } = deps;
-  const { note, debug } = run;
-  if (opts.debug) {
-    const w = opts.filter.window;
-    debug(`window ${w.since === undefined ? "-" : formatNano(w.since)} .. ${formatNano(w.until)}`);
-  }
-  const { store, region, endpoint, close } = await deps.openStore(opts.connection, opts.table, opts.segments);
-  try {
-    let filter = opts.filter;
-    // The manifest's caller is asked for while the table is read: STS costs the export no time.
-    const asking =
-      opts.manifest === undefined
-        ? undefined
-        : deps.callerIdentity({ ...opts.connection, region }).then(
-            (identity) => ({ identity }),
-            (error: unknown) => ({ error }),
-          );
-    const callerOrWarn = async (): Promise<CallerIdentity | null> => {
-      const answer = await asking;
-      if (answer === undefined) return null;
-      if ("identity" in answer) return answer.identity;
-      if (deps.signal.aborted) throw answer.error;
-      await say(io, `warning: the manifest records no caller: ${(answer.error as Error).message}`);
-      return null;
-    };
-    if (!opts.explicitFilter) {
-      let user: string;
-      try {
-        const known = asking === undefined ? undefined : await asking;
-        user =
-          known !== undefined && "identity" in known
-            ? userNameOf(known.identity)
-            : await deps.callerUserName({ ...opts.connection, region });
-      } catch (error) {
-        if (!(error instanceof UnsupportedCallerError)) throw error;
-        throw new SentinelError(`${error.message}: pass --user to choose whose sessions to list`);
-      }
-      await note(
-        `note: no filter given; listing the sessions of user "${user}" (the caller); pass a filter to see others`,
-      );
-      filter = { ...filter, user };
-    }
-    const progress = new Progress(io);
-    const collect = deps.pacedCollector?.(opts.order === "none" ? STREAMING_PACING : LISTING_PACING);
-    const startedMs = performance.now();
-    const columns =
-      opts.columns === undefined && opts.output === "human"
-        ? defaultHumanColumns(instantFromDate(run.startedAt))
-        : columnsFor(opts.columns ?? DEFAULT_COLUMNS, instantFromDate(run.startedAt));
-    const format = listingFormat(opts.output, {
-      columns,
-      formulaGuard: opts.formulaGuard,
-      fitWidth: opts.output === "human" ? terminalWidth(io) : undefined,
-    });
-    const stdout = opts.manifest === undefined ? io.stdout : new HashingWriter(io.stdout);
-    const events: FindEvents = {
-      onProgress: (p) => {
-        progress.update(p);
-        collect?.();
-      },
-      onNote: (line) => {
-        progress.clear();
-        void note(line);
-      },
-      onDebug: debug,
-      signal: deps.signal,
-    };
-    const read = (result: FindResult, kept: number) =>
-      debug(
-        `read ${count(result.itemsRead)} items, matched ${count(result.matched)}, kept ${count(kept)} in ${Math.round(performance.now() - startedMs)} ms`,
-      );
-    const nothing: SessionStore = {
-      find: async () => ({ matched: 0, complete: true, malformed: [], itemsRead: 0 }),
-      get: async () => ({ kind: "missing" }),
-    };
-    const source = run.emptyWindow ? nothing : store;
-    const { keep, result } =
-      opts.order === "none"
-        ? await streamRows(source, filter, format, opts.limit, stdout, events)
-        : await sortedRows(source, filter, format, opts, stdout, { ...events, onRead: read });
-    progress.clear();
-    const truncated = keep.size < result.matched;
-    if (truncated) {
-      const of = result.complete ? count(result.matched) : `at least ${count(result.matched)}`;
-      const which = opts.order === "none" ? "first read" : "newest";
-      await note(`note: showing the ${count(keep.size)} ${which} of ${of} matching sessions; --limit 0 shows all`);
-    }
-    let status: ExitCode = ExitCode.Ok;
-    if (result.malformed.length > 0) {
-      await say(
-        io,
-        `warning: skipped ${count(result.malformed.length)} malformed session item(s): ${preview(result.malformed)}`,
-      );
-      status = ExitCode.Malformed;
-    }
-    if (stdout instanceof HashingWriter) {
-      const caller = await callerOrWarn();
-      writeManifest(opts.manifest as string, {
-        version: `sentinel ${deps.version}`, // the --version line
-        // As given, but never an endpoint URL's password.
-        command: opts.argv.map(withoutUrlCredentials),
-        table: opts.table,
-        region,
-        endpoint,
-        caller,
-        filter: filterRecord(filter),
-        window: { since: filter.window.since, until: filter.window.until },
-        startedAt: run.startedAt,
-        finishedAt: io.now(),
-        itemsRead: result.itemsRead,
-        matched: result.matched,
-        rows: keep.size,
-        limit: opts.limit,
-        truncated,
-        malformed: result.malformed,
-        output: {
-          format: opts.output,
-          columns: columns.map((c) => c.name),
-          bytes: stdout.bytes,
-          sha256: stdout.digest(),
-        },
-        exitStatus: status,
-      });
-    }
-    if (opts.checkpoint !== undefined && !run.emptyWindow) {
-      writeCheckpoint(
-        opts.checkpoint.path,
-        { table: opts.table, filter: filterRecord(filter), windowEnd: filter.window.until },
-        io.now(),
-      );
-    }
-    return status;
-  } finally {
-    close();
-  }
-}
-
-type Rows = { keep: { size: number }; result: FindResult };
-
-/** The default order: every row read first, then written newest first. */
-async function sortedRows(
-  store: SessionStore,
-  filter: SessionFilter,
-  format: RowFormat<unknown>,
-  opts: ListSessionsOptions,
-  stdout: Writer,
-  events: FindEvents & { onRead(result: FindResult, kept: number): void },
-): Promise<Rows> {
-  // A full export keeps its rows as compact bytes; a limited one keeps at most `limit` rows.
-  const keep =
-    opts.limit === 0 && opts.output !== "human"
-      ? new CompactNewestFirst(format.row as (session: Session) => Text)
-      : new NewestFirst(opts.limit, format.row);
-  const result = await store.find(filter, keep, events);
-  events.onRead(result, keep.size);
-  await format.write(stdout, keep.sorted());
-  return { keep, result };
-}
-
-/**
- * `--order none` reads pages of at most this many items. While the writer
- * catches up, every segment has a page parsed and the next one arriving; with
- * 1 MB pages (~2,800 sessions) those bursts set the peak, and more of them
- * coincide the longer the table. Measured by hand through a pipe, whole table
- * of 200,000 sessions, 8 segments: 1 MB pages peaked at 171–188 MB, 1,000
- * items at 123 MB, 500 at 100 MB (20,000 sessions: 98 MB), 250 at 99 MB but
- * 1.4x slower.
- */
-const STREAM_PAGE_ITEMS = 500;
-
-/** `--order none`: rows are written as pages arrive; reading waits for the writing. */
-async function streamRows(
-  store: SessionStore,
-  filter: SessionFilter,
-  format: RowFormat<unknown>,
-  limit: number,
-  stdout: Writer,
-  events: FindEvents,
-): Promise<Rows> {
-  const rows = new RowStream(limit, format.row);
-  const writing = format.write(stdout, rows);
-  // A failed write (a closed pipe) must not leave reading waiting for a writer that is gone.
-  const writeFailed = writing.then(
-    () => new Promise<never>(() => {}),
-    (error) => Promise.reject(error),
-  );
-  writeFailed.catch(() => {});
-  let result: FindResult;
-  try {
-    result = await store.find(filter, rows, {
-      ...events,
-      pageItems: STREAM_PAGE_ITEMS,
-      afterPage: () => Promise.race([rows.drained(), writeFailed]),
-    });
-  } finally {
-    rows.close();
-  }
-  await writing;
-  return { keep: rows, result };
+export function listSessions(opts: ListSessionsOptions, deps: Deps): Promise<ExitCode> {
+  const source = tableSource(deps, opts.connection, opts.table, opts.segments);
+  const fitWidth = opts.export.output === "human" ? terminalWidth(deps.io) : undefined;
+  return exportSessions(
+    source,
+    { ...opts.export, ...(fitWidth === undefined ? {} : { fitWidth }) },
+    exportEnvOf(deps, opts.connection, opts),
+  ) as Promise<ExitCode>;
 }
 
 /** The width to fit a human table to: a terminal's (COLUMNS first), none for a pipe or file. */
@@ -415,11 +69,6 @@ function terminalWidth(io: IO): number | undefined {
   if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
   // Some terminals (a pty under CI, `docker -t`) report 0 columns: that is no width to fit.
   return io.stdoutColumns !== undefined && io.stdoutColumns > 0 ? io.stdoutColumns : undefined;
-}
-
-function preview(labels: string[]): string {
-  const shown = labels.slice(0, MALFORMED_PREVIEW).join(", ");
-  return labels.length > MALFORMED_PREVIEW ? `${shown} …` : shown;
 }
 
 export const serverSessions: Command<ListSessionsOptions> = {
@@ -546,37 +195,40 @@ ties by id). With no filter at all, lists the caller's own sessions (STS identit
         `${clash} are the same file: the export, its manifest, the checkpoint and its lock must be four different files`,
       );
     }
+    const filter: SessionFilter = {
+      window: window.window,
+      ...(status === undefined ? {} : { status }),
+      ...(user === undefined ? {} : { user }),
+      ...(profile === undefined ? {} : { profile }),
+    };
     return {
       table: flag.tableName(raw.text("table"), io.env),
       connection: connectionOptions(parsed),
-      filter: {
-        window: window.window,
-        ...(status === undefined ? {} : { status }),
-        ...(user === undefined ? {} : { user }),
-        ...(profile === undefined ? {} : { profile }),
-      },
-      explicitFilter: [status, user, profile, since, until, checkpoint].some((given) => given !== undefined),
-      limit,
-      output,
-      formulaGuard: !parsed.has("no-formula-guard"),
       segments: flag.wholeNumber("--segments", raw.text("segments"), flag.DEFAULTS.segments, 1, 64),
       quiet: parsed.has("quiet"),
       debug: parsed.has("debug"),
-      ...(manifest === undefined ? {} : { manifest }),
-      ...(checkpoint === undefined
-        ? {}
-        : {
-            checkpoint: {
-              path: checkpointPath as string,
-              name: checkpoint,
-              settleNanos,
-              sinceGiven: since !== undefined,
-              untilGiven: until !== undefined,
-            },
-          }),
-      argv: parsed.argv,
-      ...(columnsText === undefined ? {} : { columns: parseColumns(columnsText) }),
-      order: (raw.text("order") ?? "newest") as "newest" | "none",
+      export: {
+        filter,
+        explicitFilter: [status, user, profile, since, until, checkpoint].some((given) => given !== undefined),
+        limit,
+        output,
+        formulaGuard: !parsed.has("no-formula-guard"),
+        ...(manifest === undefined ? {} : { manifest }),
+        ...(checkpoint === undefined
+          ? {}
+          : {
+              checkpoint: {
+                path: checkpointPath as string,
+                name: checkpoint,
+                settleNanos,
+                sinceGiven: since !== undefined,
+                untilGiven: until !== undefined,
+              },
+            }),
+        argv: parsed.argv,
+        ...(columnsText === undefined ? {} : { columns: parseColumns(columnsText) }),
+        order: (raw.text("order") ?? "newest") as "newest" | "none",
+      },
     };
   },
   run: listSessions,
