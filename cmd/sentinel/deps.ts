@@ -1,4 +1,5 @@
 import { CloudTrailApiSource } from "../../internal/audit/cloudtrail-api.ts";
+import { Kms } from "../../internal/aws/kms-client.ts";
 import type { Deps } from "../../internal/cli/deps.ts";
 import { DEFAULTS } from "../../internal/cli/flag-values.ts";
 import type { IO } from "../../internal/cli/io.ts";
@@ -58,6 +59,9 @@ export function awsDeps(io: IO, signal: AbortSignal, version: string): Deps {
         region: dynamo.region,
         close: () => dynamo.client.destroy(),
       };
+    },
+    kms(connection) {
+      return new Kms(connection, io.env, signal);
     },
     async callerUserName(connection) {
       const { callerUserName } = await import("../../internal/identity/caller.ts");

@@ -1,6 +1,7 @@
 import type { IdLookup } from "../audit/session-directory.ts";
 import type { EventSource } from "../audit/source.ts";
 import type { ConnectionOptions } from "../aws/connection.ts";
+import type { Kms } from "../aws/kms-client.ts";
 import type { CallerIdentity } from "../identity/caller.ts";
 import type { SessionRevoker } from "../session/revocation.ts";
 import type { SessionStore } from "../session/store.ts";
@@ -34,6 +35,8 @@ export type Deps = {
     connection: ConnectionOptions,
     table: string,
   ): Promise<{ revoker: SessionRevoker; region: string; close(): void }>;
+  /** AWS KMS in a region, for signing and verifying manifests (SPEC §13). */
+  kms(connection: ConnectionOptions & { region: string }): Kms;
   /** The caller's user name from STS (SPEC §4). */
   callerUserName(connection: ConnectionOptions & { region: string }): Promise<string>;
   /**

@@ -1,4 +1,5 @@
 import type { ConnectionOptions } from "../aws/connection.ts";
+import type { Signer } from "../evidence/signature.ts";
 import type { ExportEnv } from "../export/export-env.ts";
 import type { SessionSource } from "../export/session-source.ts";
 import type { Deps } from "./deps.ts";
@@ -25,6 +26,34 @@ export function exportEnvOf(
     collectorFor: (order) => deps.pacedCollector?.(order === "none" ? STREAMING_PACING : LISTING_PACING),
     callerIdentity: (region) => deps.callerIdentity({ ...connection, region }),
     callerUserName: (region) => deps.callerUserName({ ...connection, region }),
+    signer: (key, region) => kmsSigner(deps, connection, key, region),
+  };
+}
+
+/** The region of a key given as an ARN (`arn:aws:kms:eu-west-1:…`), else undefined. */
+function regionOfKeyArn(keyId: string): string | undefined {
+  return /^arn:[^:]+:kms:([^:]+):/.exec(keyId)?.[1];
+}
+
+/**
+ * Signs with KMS: a key ARN names its region; a key id or alias is looked up
+ * in --region, else the region of the table.
+ */
+export function kmsSigner(
+  deps: Deps,
+  connection: ConnectionOptions,
+  key: { keyId: string; algorithm?: string },
+  region: string,
+): Signer {
+  return {
+    async sign(message) {
+      const kms = deps.kms({ ...connection, region: regionOfKeyArn(key.keyId) ?? connection.region ?? region });
+      try {
+        return await kms.sign(key.keyId, message, key.algorithm);
+      } finally {
+        kms.close();
+      }
+    },
   };
 }
 
@@ -32,6 +61,6 @@ export function exportEnvOf(
 export function tableSource(deps: Deps, connection: ConnectionOptions, table: string, segments: number): SessionSource {
   return {
     table,
-    open: async () => ({ ...(await deps.openStore(connection, table, segments)), table }),
+    open: async () => ({ ...(await deps.openStore(connection, table, segments)), table, source: { kind: "table" } }),
   };
 }

@@ -14,6 +14,7 @@ import type { ExitCode } from "./exit-code.ts";
 import { exportEnvOf, tableSource } from "./export-env.ts";
 import * as flag from "./flag-values.ts";
 import type { IO } from "./io.ts";
+import { SIGNING_FLAGS, signingOption } from "./signing-flags.ts";
 import { closest } from "./suggest.ts";
 
 export type ListSessionsOptions = {
@@ -126,6 +127,7 @@ ties by id). With no filter at all, lists the caller's own sessions (STS identit
       "DURATION",
       "with --checkpoint: leave sessions created in the last DURATION\nto the next run (default: 5m)",
     ),
+    ...SIGNING_FLAGS,
     ...CONNECTION_FLAGS,
     segments: value("Connection", "N", `parallel scan segments, 1-64 (default: ${flag.DEFAULTS.segments})`),
   },
@@ -147,6 +149,7 @@ ties by id). With no filter at all, lists the caller's own sessions (STS identit
     const checkpoint = raw.text("checkpoint");
     const settle = raw.text("settle");
     const manifest = raw.text("manifest");
+    const signWith = signingOption((name) => raw.text(name), manifest);
     const columnsText = raw.text("columns");
     const order = raw.text("order");
     if (order !== undefined && order !== "newest" && order !== "none") {
@@ -188,11 +191,15 @@ ties by id). With no filter at all, lists the caller's own sessions (STS identit
         name: "the checkpoint's lock",
         identity: checkpointPath === undefined ? undefined : fileIdentity(`${checkpointPath}.lock`),
       },
+      {
+        name: "the manifest's signature",
+        identity: signWith === undefined || manifest === undefined ? undefined : fileIdentity(`${manifest}.sig`),
+      },
       { name: "stdout", identity: io.stdoutFile },
     ]);
     if (clash !== undefined) {
       throw new UsageError(
-        `${clash} are the same file: the export, its manifest, the checkpoint and its lock must be four different files`,
+        `${clash} are the same file: the export, its manifest (and signature), the checkpoint and its lock must be different files`,
       );
     }
     const filter: SessionFilter = {
@@ -214,6 +221,7 @@ ties by id). With no filter at all, lists the caller's own sessions (STS identit
         output,
         formulaGuard: !parsed.has("no-formula-guard"),
         ...(manifest === undefined ? {} : { manifest }),
+        ...(signWith === undefined ? {} : { signWith }),
         ...(checkpoint === undefined
           ? {}
           : {

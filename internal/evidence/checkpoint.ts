@@ -23,6 +23,11 @@ export type CheckpointState = {
   filter: CheckpointFilter;
   /** The `--until` of the last successful run: the next run starts 1 ns after it. */
   windowEnd: Instant;
+  /**
+   * The SHA-256 of the manifest that run wrote (SPEC §13.1), null when it wrote
+   * none; files written before the chain existed have no such key (null too).
+   */
+  lastManifestSha256: string | null;
 };
 
 const FORMAT = "sentinel-checkpoint";
@@ -38,6 +43,7 @@ const fileSchema = v.object({
     v.check((text) => parseTimestamp(text) !== undefined, "not an RFC 3339 time"),
   ),
   updated_at: v.string(),
+  last_manifest_sha256: v.optional(v.nullable(v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, "not a SHA-256")))),
 });
 
 /**
@@ -72,7 +78,12 @@ export function readCheckpoint(path: string, name = path): CheckpointState | und
     );
   }
   const file = parsed.output;
-  return { table: file.table, filter: file.filter, windowEnd: parseTimestamp(file.window_end) as Instant };
+  return {
+    table: file.table,
+    filter: file.filter,
+    windowEnd: parseTimestamp(file.window_end) as Instant,
+    lastManifestSha256: file.last_manifest_sha256 ?? null,
+  };
 }
 
 /** Writes the checkpoint atomically. */
@@ -84,6 +95,7 @@ export function writeCheckpoint(path: string, state: CheckpointState, now: Date)
     filter: state.filter,
     window_end: formatNano(state.windowEnd),
     updated_at: now.toISOString(),
+    last_manifest_sha256: state.lastManifestSha256,
   };
   writeFileAtomically(path, `${JSON.stringify(file, null, 2)}\n`);
 }

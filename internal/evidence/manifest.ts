@@ -1,10 +1,15 @@
 import { formatNano, type Instant } from "../timefilter/instant.ts";
-import { writeFileAtomically } from "./atomic-file.ts";
+
+/** Where an export read (SPEC §12): the table, or a DynamoDB point-in-time export. */
+export type SourceRecord =
+  | { kind: "table" }
+  | { kind: "dynamodb-export"; uri: string; export_arn: string; export_time: string; item_count: number };
 
 /** What an export did, as SPEC §8.2 records it. */
 export type ExportRecord = {
   version: string;
   command: readonly string[];
+  source: SourceRecord;
   table: string;
   region: string;
   endpoint: string | null;
@@ -21,14 +26,22 @@ export type ExportRecord = {
   malformed: readonly string[];
   output: { format: string; columns: readonly string[]; bytes: number; sha256: string };
   exitStatus: number;
+  /**
+   * For a checkpointed run (SPEC §13.1): the SHA-256 of the manifest of the
+   * previous successful checkpointed run, null when there was none; undefined
+   * (no key) for a run without a checkpoint.
+   */
+  previousManifestSha256?: string | null;
 };
 
-/** The manifest object, keys in the order of SPEC §8.2. */
+/** The manifest object, keys in the order of SPEC §8.2 (with `kind`, `source` and the chain of §12, §13). */
 export function manifestObject(r: ExportRecord): Record<string, unknown> {
   return {
     tool: "sentinel",
+    kind: "export",
     version: r.version,
     command: r.command,
+    source: r.source,
     table: r.table,
     region: r.region,
     endpoint: r.endpoint,
@@ -48,10 +61,11 @@ export function manifestObject(r: ExportRecord): Record<string, unknown> {
     malformed: { count: r.malformed.length, items: r.malformed },
     output: r.output,
     exit_status: r.exitStatus,
+    ...(r.previousManifestSha256 === undefined ? {} : { previous_manifest_sha256: r.previousManifestSha256 }),
   };
 }
 
-/** Writes the manifest atomically: FILE holds the old content or the complete new one. */
-export function writeManifest(path: string, record: ExportRecord): void {
-  writeFileAtomically(path, `${JSON.stringify(manifestObject(record), null, 2)}\n`);
+/** The manifest's bytes as written: 2-space JSON and a final newline. */
+export function manifestText(manifest: Record<string, unknown>): string {
+  return `${JSON.stringify(manifest, null, 2)}\n`;
 }

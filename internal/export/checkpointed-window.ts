@@ -80,8 +80,10 @@ export type CheckpointRun = {
   window: TimeWindow;
   /** The window ends before it starts: an empty export (output and manifest), nothing read. */
   empty: boolean;
-  /** Records the window's end: called only after every row was written. */
-  record(table: string, filter: SessionFilter, windowEnd: Instant, now: Date): void;
+  /** The SHA-256 of the manifest of the previous successful run, null when none (SPEC §13.1). */
+  previousManifestSha256: string | null;
+  /** Records the window's end and this run's manifest: called only after every row was written. */
+  record(table: string, filter: SessionFilter, windowEnd: Instant, manifestSha256: string | null, now: Date): void;
   release(): void;
 };
 
@@ -118,8 +120,13 @@ export async function startCheckpointRun(
     }
     return {
       ...settled,
-      record: (recordedTable, recordedFilter, windowEnd, at) =>
-        writeCheckpoint(cp.path, { table: recordedTable, filter: filterRecord(recordedFilter), windowEnd }, at),
+      previousManifestSha256: state?.lastManifestSha256 ?? null,
+      record: (recordedTable, recordedFilter, windowEnd, lastManifestSha256, at) =>
+        writeCheckpoint(
+          cp.path,
+          { table: recordedTable, filter: filterRecord(recordedFilter), windowEnd, lastManifestSha256 },
+          at,
+        ),
       release,
     };
   } catch (error) {

@@ -1,3 +1,4 @@
+import type { Signer } from "../evidence/signature.ts";
 import type { CallerIdentity } from "../identity/caller.ts";
 import type { Writer } from "../output/writer.ts";
 import type { FindProgress } from "../session/store.ts";
@@ -31,4 +32,6 @@ export type ExportEnv = {
   callerIdentity(region: string): Promise<CallerIdentity>;
   /** The caller's user name from STS (SPEC §4), in the table's region. */
   callerUserName(region: string): Promise<string>;
+  /** Signs with a KMS key (SPEC §13.2); `region` is the table's, for a key given without one. */
+  signer(key: { keyId: string; algorithm?: string }, region: string): Signer;
 };

@@ -1,7 +1,8 @@
 import { SentinelError } from "../aws/errors.ts";
 import { withoutUrlCredentials } from "../aws/sdk-errors.ts";
+import { writeEvidence } from "../evidence/evidence-files.ts";
 import { HashingWriter } from "../evidence/hashing-writer.ts";
-import { writeManifest } from "../evidence/manifest.ts";
+import { manifestObject } from "../evidence/manifest.ts";
 import { type CallerIdentity, UnsupportedCallerError, userNameOf } from "../identity/caller.ts";
 import { type ColumnName, columnsFor, DEFAULT_COLUMNS, defaultHumanColumns } from "../output/columns.ts";
 import { thousands } from "../output/count.ts";
@@ -30,6 +31,8 @@ export type ExportOptions = {
   fitWidth?: number;
   /** --manifest FILE (SPEC §8.2). */
   manifest?: string;
+  /** --sign-with KMS_KEY (SPEC §13.2), and --signing-algorithm when given. */
+  signWith?: { keyId: string; algorithm?: string };
   /** --checkpoint FILE (SPEC §8.3). */
   checkpoint?: CheckpointOptions;
   /** argv after the program name, for the manifest. */
@@ -112,12 +115,15 @@ async function exportWindow(
       );
       status = EXPORT_MALFORMED;
     }
+    const record = (manifestSha256: string | null) =>
+      checkpoint?.record(opened.table, filter, filter.window.until, manifestSha256, env.now());
     if (stdout instanceof HashingWriter) {
       const caller = await callerOrWarn(asking, env);
-      writeManifest(opts.manifest as string, {
+      const manifest = manifestObject({
         version: `sentinel ${env.version}`, // the --version line
         // As given, but never an endpoint URL's password.
         command: opts.argv.map(withoutUrlCredentials),
+        source: opened.source,
         table: opened.table,
         region: opened.region,
         endpoint: opened.endpoint,
@@ -139,10 +145,13 @@ async function exportWindow(
           sha256: stdout.digest(),
         },
         exitStatus: status,
+        ...(checkpoint === undefined ? {} : { previousManifestSha256: checkpoint.previousManifestSha256 }),
       });
-    }
-    if (checkpoint !== undefined && !checkpoint.empty) {
-      checkpoint.record(opened.table, filter, filter.window.until, env.now());
+      const signer = opts.signWith === undefined ? undefined : env.signer(opts.signWith, opened.region);
+      // An empty window records nothing, so its manifest is not a link of the chain.
+      await writeEvidence(opts.manifest as string, manifest, signer, checkpoint?.empty ? undefined : record);
+    } else if (checkpoint !== undefined && !checkpoint.empty) {
+      record(null);
     }
     return status;
   } finally {

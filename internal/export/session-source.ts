@@ -1,3 +1,4 @@
+import type { SourceRecord } from "../evidence/manifest.ts";
 import type { SessionStore } from "../session/store.ts";
 
 /** A source opened for reading, with what the manifest records of it. */
@@ -7,6 +8,8 @@ export type OpenedSource = {
   region: string;
   /** The endpoint read, or null for AWS's own. */
   endpoint: string | null;
+  /** What the manifest records as `source`. */
+  source: SourceRecord;
   close(): void;
 };
 

@@ -178,7 +178,7 @@ describe("--manifest, the checkpoint, its lock and stdout are four files", () =>
     expect(result.code).toBe(2);
     expect(result.stdout).toBe("");
     expect(result.stderr).toBe(
-      `error: ${clash} are the same file: the export, its manifest, the checkpoint and its lock must be four different files\n`,
+      `error: ${clash} are the same file: the export, its manifest (and signature), the checkpoint and its lock must be different files\n`,
     );
     expect(readFileSync(ckpt, "utf8")).toBe(saved);
     expect(existsSync(`${ckpt}.lock`)).toBe(false);
@@ -199,7 +199,7 @@ describe("--manifest, the checkpoint, its lock and stdout are four files", () =>
     ]);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
-      "error: --manifest and stdout are the same file: the export, its manifest, the checkpoint and its lock must be four different files\n",
+      "error: --manifest and stdout are the same file: the export, its manifest (and signature), the checkpoint and its lock must be different files\n",
     );
     expect(readFileSync(out, "utf8")).toBe("");
   });

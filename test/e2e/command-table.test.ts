@@ -67,7 +67,7 @@ describe("help and version as commands", () => {
     const names = [...(list.split("\nExample")[0] as string).matchAll(/^ {2}sentinel ([a-z-]+(?: [a-z-]+)?) /gm)]
       .map((m) => m[1] as string)
       .filter((name) => !["help", "version", "completion"].includes(name));
-    expect(names).toEqual(["server-sessions", "server-session", "server-revoke", "audit untracked-sessions"]);
+    expect(names).toEqual(["server-sessions", "server-session", "server-revoke", "audit untracked-sessions", "verify"]);
     for (const name of names) {
       const help = await runBinary([...name.split(" "), "--help"]);
       expect(help.code).toBe(0);

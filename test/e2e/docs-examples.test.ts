@@ -128,6 +128,24 @@ beforeAll(async () => {
     },
   );
   writeFileSync(join(WORK, "archive.ndjson"), archive.stdout);
+  // An export with its manifest, for the examples of verify (asynchronously: the fake STS answers in this process).
+  const exported = Bun.spawn(
+    [
+      BINARY,
+      "server-sessions",
+      "--table",
+      "sentinel-sessions",
+      "--since",
+      "7d",
+      "--output",
+      "csv",
+      "--manifest",
+      "week.manifest.json",
+    ],
+    { cwd: WORK, env: ENV(), stdout: "pipe", stderr: "inherit" },
+  );
+  writeFileSync(join(WORK, "week.csv"), await new Response(exported.stdout).text());
+  expect(await exported.exited).toBe(0);
 });
 
 const examples = [

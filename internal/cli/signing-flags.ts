@@ -1,0 +1,53 @@
+import { UsageError } from "../aws/errors.ts";
+import { type FlagSpec, value } from "./command.ts";
+
+/** The algorithms KMS signs with (SPEC §13.2 picks the key's default when none is given). */
+export const SIGNING_ALGORITHMS = [
+  "RSASSA_PKCS1_V1_5_SHA_256",
+  "RSASSA_PKCS1_V1_5_SHA_384",
+  "RSASSA_PKCS1_V1_5_SHA_512",
+  "RSASSA_PSS_SHA_256",
+  "RSASSA_PSS_SHA_384",
+  "RSASSA_PSS_SHA_512",
+  "ECDSA_SHA_256",
+  "ECDSA_SHA_384",
+  "ECDSA_SHA_512",
+] as const;
+
+/** --sign-with and --signing-algorithm, for every command that writes a manifest. */
+export const SIGNING_FLAGS: Record<string, FlagSpec> = {
+  "sign-with": value(
+    "Evidence",
+    "KMS_KEY",
+    "with --manifest: sign it with this asymmetric KMS key (id, ARN or alias/NAME)\nand write FILE.sig; manifest, signature and checkpoint are written all or none",
+  ),
+  "signing-algorithm": value(
+    "Evidence",
+    "ALGORITHM",
+    "with --sign-with: the KMS signing algorithm (default: RSASSA_PKCS1_V1_5_SHA_256\nfor RSA keys, ECDSA_SHA_256 for ECC_NIST_P256)",
+    { values: SIGNING_ALGORITHMS },
+  ),
+};
+
+/** The key and algorithm to sign with, or undefined; a usage error without --manifest. */
+export function signingOption(
+  text: (name: string) => string | undefined,
+  manifest: string | undefined,
+): { keyId: string; algorithm?: string } | undefined {
+  const keyId = text("sign-with");
+  const algorithm = text("signing-algorithm");
+  if (keyId === undefined) {
+    if (algorithm !== undefined) throw new UsageError("--signing-algorithm applies only with --sign-with KMS_KEY");
+    return undefined;
+  }
+  if (keyId === "") throw new UsageError("--sign-with needs a KMS key: its id, ARN or alias/NAME");
+  if (manifest === undefined) {
+    throw new UsageError("--sign-with signs the manifest: add --manifest FILE");
+  }
+  if (algorithm !== undefined && !(SIGNING_ALGORITHMS as readonly string[]).includes(algorithm)) {
+    throw new UsageError(
+      `invalid --signing-algorithm ${JSON.stringify(algorithm)}: use one of ${SIGNING_ALGORITHMS.join(", ")}`,
+    );
+  }
+  return algorithm === undefined ? { keyId } : { keyId, algorithm };
+}

@@ -1,0 +1,268 @@
+// `sentinel verify` (SPEC §13.3): manifests checked against their data, each
+// other (the chain and the tiling of windows) and their signatures, offline
+// unless the signature check given reaches KMS.
+import { createHash } from "node:crypto";
+import { createReadStream, existsSync, readFileSync, statSync } from "node:fs";
+import { basename } from "node:path";
+import { SentinelError, UsageError } from "../aws/errors.ts";
+import { addNanos, compareInstants, type Instant, parseTimestamp } from "../timefilter/instant.ts";
+import { signaturePath } from "./evidence-files.ts";
+import { parseSignatureFile, type SignatureFile, statementDigest, statementOf } from "./signature.ts";
+
+/** Checks one signature over its statement; true when it is the key's. */
+export type SignatureCheck = (statement: Uint8Array, signature: SignatureFile) => Promise<boolean>;
+
+export type VerifyOptions = {
+  /** The export (one manifest) or the appended archive (a series). */
+  data?: string;
+  /** How signatures are checked (--public-key or --kms); undefined: none can be. */
+  check?: SignatureCheck;
+  requireSignature: boolean;
+};
+
+/** What verify says of one manifest. */
+export type ManifestReport = {
+  file: string;
+  ok: boolean;
+  window: { since: string | null; until: string | null } | null;
+  rows: number | null;
+  sha256: string;
+  signedBy: string | null;
+  problems: string[];
+};
+
+export type VerifyReport = { ok: boolean; manifests: ManifestReport[] };
+
+/** A manifest as read: its bytes' SHA-256 and the fields verify compares. */
+type Manifest = {
+  path: string;
+  sha256: string;
+  kind: "export" | "audit";
+  table: unknown;
+  filter: unknown;
+  format: unknown;
+  columns: unknown;
+  since: Instant | undefined;
+  until: Instant | undefined;
+  sinceText: string | null;
+  untilText: string | null;
+  rows: number | null;
+  bytes: number;
+  outputSha256: string;
+  previous: string | null | undefined;
+  report: ManifestReport;
+};
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** Reads a manifest; not one is a usage error, an unreadable file exit 1. */
+function readManifest(path: string): Manifest {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    throw new SentinelError(
+      `cannot read manifest ${JSON.stringify(path)} (${(error as NodeJS.ErrnoException).code ?? "error"}): check the path and its permissions`,
+    );
+  }
+  const notManifest = (why: string) =>
+    new UsageError(`${JSON.stringify(path)} is not a sentinel manifest (${why}): give the files written by --manifest`);
+  let json: unknown;
+  try {
+    json = JSON.parse(bytes.toString("utf8"));
+  } catch {
+    throw notManifest("not JSON");
+  }
+  if (!isObject(json) || json.tool !== "sentinel") throw notManifest('no "tool": "sentinel"');
+  const output = json.output;
+  if (!isObject(output) || !Number.isSafeInteger(output.bytes) || typeof output.sha256 !== "string") {
+    throw notManifest('no "output" with "bytes" and "sha256"');
+  }
+  const kind = json.kind === "audit" ? "audit" : "export";
+  const window = isObject(json.window) ? json.window : {};
+  const text = (value: unknown) => (typeof value === "string" ? value : null);
+  const sinceText = text(window.since);
+  const untilText = text(window.until);
+  const since = sinceText === null ? undefined : parseTimestamp(sinceText);
+  const until = untilText === null ? undefined : parseTimestamp(untilText);
+  if ((sinceText !== null && since === undefined) || (untilText !== null && until === undefined)) {
+    throw notManifest("a window time that is not RFC 3339");
+  }
+  const sha256 = createHash("sha256").update(bytes).digest("hex");
+  const rows = Number.isSafeInteger(json.rows) ? (json.rows as number) : null;
+  const previous = json.previous_manifest_sha256;
+  return {
+    path,
+    sha256,
+    kind,
+    table: json.table,
+    filter: json.filter,
+    format: output.format,
+    columns: output.columns,
+    since,
+    until,
+    sinceText,
+    untilText,
+    rows,
+    bytes: output.bytes as number,
+    outputSha256: output.sha256,
+    previous: typeof previous === "string" || previous === null ? previous : undefined,
+    report: {
+      file: path,
+      ok: true,
+      window: json.window === undefined ? null : { since: sinceText, until: untilText },
+      rows,
+      sha256,
+      signedBy: null,
+      problems: [],
+    },
+  };
+}
+
+/** Window order: an open start first, then by start, then by end. */
+function byWindow(a: Manifest, b: Manifest): number {
+  if (a.since === undefined || b.since === undefined) {
+    if (a.since === b.since) return 0;
+    return a.since === undefined ? -1 : 1;
+  }
+  return compareInstants(a.since, b.since) || compareInstants(a.until ?? a.since, b.until ?? b.since);
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** The chain and the tiling of a series in window order (SPEC §13.1, §13.3). */
+function checkSeries(series: Manifest[]): void {
+  for (let i = 1; i < series.length; i++) {
+    const [before, m] = [series[i - 1] as Manifest, series[i] as Manifest];
+    const name = basename(before.path);
+    const problems = m.report.problems;
+    if (!same(m.table, before.table)) problems.push(`another table than ${name} (${JSON.stringify(m.table)})`);
+    if (!same(m.filter, before.filter)) problems.push(`another filter than ${name}`);
+    if (!same(m.format, before.format) || !same(m.columns, before.columns)) {
+      problems.push(`another format or columns than ${name}`);
+    }
+    if (before.until === undefined || m.since === undefined) problems.push(`gap before ${basename(m.path)}`);
+    else {
+      const next = addNanos(before.until, 1);
+      const order = compareInstants(m.since, next);
+      if (order > 0) problems.push(`gap before ${basename(m.path)}: ${before.untilText} to ${m.sinceText}`);
+      if (order < 0) problems.push(`overlap with ${name}`);
+    }
+    if (m.previous !== before.sha256)
+      problems.push(`chain broken at ${name}: previous_manifest_sha256 is not its SHA-256`);
+  }
+}
+
+/** Hashes the data against the manifests, front to back, in one read (SPEC §13.3). */
+async function checkData(path: string, series: Manifest[]): Promise<void> {
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch (error) {
+    throw new SentinelError(
+      `cannot read --data ${JSON.stringify(path)} (${(error as NodeJS.ErrnoException).code ?? "error"}): check the path and its permissions`,
+    );
+  }
+  let index = 0;
+  let left = series[0]?.bytes ?? 0;
+  let hash = createHash("sha256");
+  let extra = 0;
+  const finish = () => {
+    const m = series[index] as Manifest;
+    if (hash.digest("hex") !== m.outputSha256) m.report.problems.push("sha256 differs");
+    index++;
+    hash = createHash("sha256");
+    left = series[index]?.bytes ?? 0;
+  };
+  // Exports of no bytes come first where they stand.
+  while (index < series.length && left === 0) finish();
+  try {
+    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+      let at = 0;
+      while (at < chunk.length) {
+        if (index >= series.length) {
+          extra += chunk.length - at;
+          break;
+        }
+        const take = Math.min(left, chunk.length - at);
+        hash.update(chunk.subarray(at, at + take));
+        at += take;
+        left -= take;
+        while (index < series.length && left === 0) finish();
+      }
+    }
+  } catch (error) {
+    throw new SentinelError(
+      `cannot read --data ${JSON.stringify(path)} (${(error as NodeJS.ErrnoException).code ?? "error"}): check the path and its permissions`,
+    );
+  }
+  const expected = series.reduce((sum, m) => sum + m.bytes, 0);
+  if (index < series.length) {
+    // The data ended inside this export: it and every later one are short.
+    for (const m of series.slice(index))
+      m.report.problems.push(`size differs: the data ends before its ${m.bytes} bytes`);
+  }
+  if (extra > 0) {
+    const last = series[series.length - 1] as Manifest;
+    last.report.problems.push(
+      series.length === 1
+        ? `size differs: ${size} bytes, the manifest says ${expected}`
+        : `data after the last export: ${extra} bytes`,
+    );
+  }
+}
+
+/** The signature beside a manifest, checked (SPEC §13.2). */
+async function checkSignature(m: Manifest, opts: VerifyOptions): Promise<void> {
+  const sigPath = signaturePath(m.path);
+  if (!existsSync(sigPath)) {
+    if (opts.requireSignature) m.report.problems.push("unsigned");
+    return;
+  }
+  if (opts.check === undefined) {
+    throw new UsageError(
+      `${JSON.stringify(sigPath)} cannot be checked: give --public-key FILE (from aws kms get-public-key) or --kms`,
+    );
+  }
+  let text: string;
+  try {
+    text = readFileSync(sigPath, "utf8");
+  } catch (error) {
+    throw new SentinelError(
+      `cannot read signature ${JSON.stringify(sigPath)} (${(error as NodeJS.ErrnoException).code ?? "error"}): check its permissions`,
+    );
+  }
+  const signature = parseSignatureFile(text);
+  if (typeof signature === "string") {
+    m.report.problems.push(`signature invalid: ${basename(sigPath)} ${signature}`);
+    return;
+  }
+  m.report.signedBy = signature.key_id;
+  if (statementDigest(signature.statement) !== m.sha256 || signature.statement !== statementOf(readFileSync(m.path))) {
+    m.report.problems.push("signature invalid: its statement names another manifest");
+    return;
+  }
+  if (!(await opts.check(Buffer.from(signature.statement), signature))) m.report.problems.push("signature invalid");
+}
+
+/**
+ * Verifies manifests (SPEC §13.3): given in any order, taken in window order;
+ * with `data`, one export or the archive of a series. Problems are reported,
+ * not thrown: a file or KMS that cannot be read throws (exit 1), bad input
+ * is a UsageError (exit 2).
+ */
+export async function verifyEvidence(paths: readonly string[], opts: VerifyOptions): Promise<VerifyReport> {
+  if (paths.length === 0) throw new UsageError("verify needs a manifest, e.g. sentinel verify export.manifest.json");
+  const manifests = paths.map(readManifest);
+  const audits = manifests.filter((m) => m.kind === "audit");
+  if (audits.length > 0 && manifests.length > 1) {
+    throw new UsageError("an audit manifest stands alone: verify it by itself, with its --data");
+  }
+  const series = [...manifests].sort(byWindow);
+  checkSeries(series);
+  if (opts.data !== undefined) await checkData(opts.data, series);
+  for (const m of series) await checkSignature(m, opts);
+  for (const m of series) m.report.ok = m.report.problems.length === 0;
+  return { ok: series.every((m) => m.report.ok), manifests: series.map((m) => m.report) };
+}
