@@ -5,7 +5,7 @@ import type { Revocation } from "../session/revocation.ts";
 import { splitArgs } from "./argv.ts";
 import { FlagReader } from "./flag-values.ts";
 import type { IO } from "./io.ts";
-import { revokeReason, serverRevoke, summaryLine } from "./revoke-sessions.ts";
+import { revokeReason, serverRevoke, stampClock, summaryLine } from "./revoke-sessions.ts";
 
 const io = { env: {}, now: () => new Date("2026-01-20T12:00:00Z") } as unknown as IO;
 
@@ -110,4 +110,13 @@ test("the human table cuts long values, shows - for empty ones and UTC times", a
       "",
     ].join("\n"),
   );
+});
+
+test("stampClock() writes nanoseconds from the monotonic clock, strictly increasing", () => {
+  const readings = [100, 101.234567, 101.234567, 100.5, 1_100.000001];
+  const next = stampClock(io, () => readings.shift() as number);
+  expect(next()).toBe("2026-01-20T12:00:00.001234567Z");
+  expect(next()).toBe("2026-01-20T12:00:00.001234568Z");
+  expect(next()).toBe("2026-01-20T12:00:00.001234569Z");
+  expect(next()).toBe("2026-01-20T12:00:01.000000001Z");
 });

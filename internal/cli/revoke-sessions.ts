@@ -76,11 +76,18 @@ function describeSelector(selector: RevokeSelector): string {
   return `${noun} ${JSON.stringify(printable(selector.value))}`;
 }
 
-/** `updated_at` values for one run: now, made strictly increasing so no two writes of a run share one. */
-function stampClock(io: IO): () => string {
+/**
+ * `updated_at` values for one run, RFC3339Nano: the wall clock at the start
+ * (`io.now()`, whole milliseconds) advanced by a monotonic clock of finer
+ * resolution, so two runs writing in the same millisecond still write different
+ * values; strictly increasing, so no two writes of a run share one either.
+ */
+export function stampClock(io: IO, monotonicMs: () => number = () => performance.now()): () => string {
+  const start = instantFromDate(io.now());
+  const startMs = monotonicMs();
   let last: Instant | undefined;
   return () => {
-    let at = instantFromDate(io.now());
+    let at = addNanos(start, Math.round((monotonicMs() - startMs) * 1_000_000));
     if (last !== undefined && compareInstants(at, last) <= 0) at = addNanos(last, 1);
     last = at;
     return formatNano(at);

@@ -217,9 +217,16 @@ export class DynamoRevoker implements SessionRevoker {
             updatedAt: now.updatedAt,
           };
           if (now.status === "revoked") {
-            // Our own write whose answer was lost, then retried by the SDK: it is ours.
+            // Revoked by our own write only if the SDK sent it more than once (an
+            // earlier attempt may have been applied with its answer lost) and the
+            // item holds exactly what we wrote, down to the nanoseconds of
+            // updated_at. A condition failing on the first attempt means another
+            // run won, even as the same caller with the same reason.
             const ours =
-              now.revokedBy === stamp.revokedBy && now.revokedReason === stamp.reason && now.updatedAt === updatedAt;
+              attemptsOf(error) > 1 &&
+              now.revokedBy === stamp.revokedBy &&
+              now.revokedReason === stamp.reason &&
+              now.updatedAt === updatedAt;
             return ours
               ? row({ ...now, status: "active" }, { result: "revoked", ...asStored })
               : row(now, { result: "already_revoked", ...asStored });
@@ -265,6 +272,12 @@ export class DynamoRevoker implements SessionRevoker {
   #ourError(operation: string, error: unknown): Error {
     return toSentinelError(error, { operation, table: this.#table, region: this.#region, endpoint: this.#endpoint });
   }
+}
+
+/** How many times the SDK sent the request that failed (its retry middleware records it). */
+function attemptsOf(error: Error): number {
+  const attempts = (error as { $metadata?: { attempts?: unknown } }).$metadata?.attempts;
+  return typeof attempts === "number" ? attempts : 1;
 }
 
 function pick(names: Record<string, string>, keys: string[]): Record<string, string> {
