@@ -55,6 +55,16 @@ test.each([
   ["tab\there", false],
   ["del\u007f", false],
   ["c1\u009b", false],
+  ["rlo\u202e", false],
+  ["lre\u202a", false],
+  ["lri\u2066", false],
+  ["pdi\u2069", false],
+  ["zwsp\u200b", false],
+  ["rlm\u200f", false],
+  ["bom\ufeff", false],
+  ["hyphen\u2010", true],
+  ["narrow no-break space\u202f", true],
+  ["word joiner\u2060", true],
 ])("revokeReason(%p) accepted: %p", (reason, ok) => {
   if (ok) expect(revokeReason(reason)).toBe(reason);
   else expect(() => revokeReason(reason)).toThrow(UsageError);

@@ -43,6 +43,14 @@ const PARALLEL_REVOCATIONS = 8;
 const SELECTORS = ["user", "profile", "server-instance"] as const;
 
 /**
+ * Control characters of a --reason (SPEC §10): C0, DEL and C1, and the invisible
+ * ones that reorder or hide text on a terminal: bidi embeddings and overrides
+ * (U+202A–U+202E), bidi isolates (U+2066–U+2069), zero-width characters and
+ * marks (U+200B–U+200F) and the byte-order mark U+FEFF.
+ */
+const REASON_CONTROL = /[\p{Cc}\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/u;
+
+/**
  * --reason: 1–256 characters (code points), no control characters; it is stored
  * with the session and shown on terminals.
  * @example revokeReason("credential leaked in SEC-123") // "credential leaked in SEC-123"
@@ -52,7 +60,7 @@ export function revokeReason(text: string | undefined): string {
     throw new UsageError('--reason is required: say why, e.g. --reason "credential leaked in ticket SEC-123"');
   }
   const chars = [...text].length;
-  if (chars === 0 || chars > REASON_MAX_CHARS || /\p{Cc}/u.test(text)) {
+  if (chars === 0 || chars > REASON_MAX_CHARS || REASON_CONTROL.test(text)) {
     const shown =
       chars > 40 ? `${quoted([...text].slice(0, 40).join("")).slice(0, -1)}…" (${chars} characters)` : quoted(text);
     throw new UsageError(
@@ -65,7 +73,7 @@ export function revokeReason(text: string | undefined): string {
 /** A value in double quotes for a message, every control or bidi character escaped. */
 function quoted(text: string): string {
   return JSON.stringify(text).replace(
-    /[\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
+    /[\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
 }
