@@ -33,7 +33,14 @@ test.each([
 
 test("toOptions() reads --dry-run, --yes and --output json", () => {
   const opts = options("--user", "a", "--table", "t-1", "--reason", "r", "--dry-run", "--yes", "--output", "json");
-  expect([opts.dryRun, opts.yes, opts.output]).toEqual([true, true, "json"]);
+  expect([opts.dryRun, opts.yes, opts.output, opts.scan]).toEqual([true, true, "json", false]);
+});
+
+test("toOptions() reads --scan for a selection, and refuses it with an ID", () => {
+  expect(options("--profile", "p", "--table", "t-1", "--reason", "r", "--scan").scan).toBe(true);
+  expect(() => options("0123456789abcdef", "--table", "t-1", "--reason", "r", "--scan")).toThrow(
+    "--scan selects the sessions of --user, --profile or --server-instance",
+  );
 });
 
 test.each([
@@ -98,6 +105,14 @@ test("summaryLine() counts each result, thousands separated", () => {
     "revoked 1,200 of 1,204 sessions (1,200 revoked, 2 already revoked, 1 not found, 1 failed)",
   );
   expect(summaryLine([], "nothing selected")).toBe("revoked 0 of 0 sessions (nothing selected)");
+});
+
+test("summaryLine() of a stopped run counts the sessions not attempted and says interrupted", () => {
+  const rows = [...Array.from({ length: 1_866 }, (_, n) => row(String(n), "revoked")), row("x", "failed")];
+  expect(summaryLine(rows, "-", { selected: 5_000 })).toBe(
+    "revoked 1,866 of 5,000 sessions (1,866 revoked, 1 failed, 3,133 not attempted), interrupted",
+  );
+  expect(summaryLine([], "-", { selected: 1 })).toBe("revoked 0 of 1 session (1 not attempted), interrupted");
 });
 
 test("the human table cuts long values, shows - for empty ones and UTC times", async () => {
