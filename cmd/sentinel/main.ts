@@ -81,6 +81,7 @@ const io: IO = {
   now: () => new Date(),
   stdinIsTTY: process.stdin.isTTY === true,
   readLine: async () => (await import("./read-line.ts")).readLine(process.stdin),
+  stdoutAfterStop: streamWriter(process.stdout),
 };
 
 /** Says `error: interrupted` once, however many paths end the run. */

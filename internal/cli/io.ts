@@ -18,6 +18,11 @@ export interface IO {
   stdinIsTTY?: boolean;
   /** Reads one line of stdin, without its line end; `undefined` at end of input. */
   readLine?(): Promise<string | undefined>;
+  /**
+   * stdout that still writes after SIGINT/SIGTERM (`stdout` gives up then), for
+   * a command that reports what it finished before stopping; main's grace period bounds it.
+   */
+  stdoutAfterStop?: Writer;
 }
 
 /**

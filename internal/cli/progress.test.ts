@@ -84,3 +84,26 @@ test("erasingStatusLine() adds nothing once progress.clear() erased the line", a
       "warning: skipped 1 malformed session item(s): x\n",
   );
 });
+
+test("Progress.updateDone() draws done of total on a TTY after a second, and never on a pipe", () => {
+  let clock = 0;
+  const io = bufferIO(NOW, { stderrIsTTY: true });
+  const progress = new Progress(io, () => clock);
+  clock = 900;
+  progress.updateDone(300, 5_000, "sessions");
+  expect(io.err()).toBe("");
+  clock = 4_000;
+  progress.updateDone(1_867, 5_000, "sessions");
+  expect(io.err()).toBe("\r\u001b[2K1,867 of 5,000 sessions done, 467/s, 4.0s");
+  clock = 4_100;
+  progress.updateDone(1_900, 5_000, "sessions");
+  expect(io.err()).toBe("\r\u001b[2K1,867 of 5,000 sessions done, 467/s, 4.0s");
+  progress.clear();
+  expect(io.err()).toEndWith("4.0s\r\u001b[2K");
+
+  const pipe = bufferIO(NOW, { stderrIsTTY: false });
+  const quiet = new Progress(pipe, () => clock);
+  clock = 10_000;
+  quiet.updateDone(10, 20, "sessions");
+  expect(pipe.err()).toBe("");
+});

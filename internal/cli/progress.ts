@@ -43,6 +43,19 @@ export class Progress {
     if (this.#drawn) void this.#io.stderr.write(ERASE_LINE);
     this.#drawn = false;
   }
+
+  /** Work done of a known total, e.g. a bulk revocation: "1,867 of 5,000 sessions done, 412/s, 4.5s". */
+  updateDone(done: number, total: number, noun: string): void {
+    if (!this.#enabled) return;
+    const nowMs = this.#clockMs();
+    const elapsedMs = nowMs - this.#startedMs;
+    if (elapsedMs < SHOW_AFTER_MS || nowMs - this.#lastDrawMs < REDRAW_EVERY_MS) return;
+    this.#lastDrawMs = nowMs;
+    const rate = Math.round(done / (elapsedMs / 1000));
+    const line = `${count(done)} of ${count(total)} ${noun} done, ${count(rate)}/s, ${(elapsedMs / 1000).toFixed(1)}s`;
+    this.#drawn = true;
+    void this.#io.stderr.write(`${ERASE_LINE}${line}`);
+  }
 }
 
 /**

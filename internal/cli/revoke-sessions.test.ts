@@ -5,7 +5,7 @@ import type { Revocation } from "../session/revocation.ts";
 import { splitArgs } from "./argv.ts";
 import { FlagReader } from "./flag-values.ts";
 import type { IO } from "./io.ts";
-import { revokeReason, serverRevoke, summaryLine } from "./revoke-sessions.ts";
+import { revokeReason, serverRevoke, stampClock, summaryLine } from "./revoke-sessions.ts";
 
 const io = { env: {}, now: () => new Date("2026-01-20T12:00:00Z") } as unknown as IO;
 
@@ -33,7 +33,14 @@ test.each([
 
 test("toOptions() reads --dry-run, --yes and --output json", () => {
   const opts = options("--user", "a", "--table", "t-1", "--reason", "r", "--dry-run", "--yes", "--output", "json");
-  expect([opts.dryRun, opts.yes, opts.output]).toEqual([true, true, "json"]);
+  expect([opts.dryRun, opts.yes, opts.output, opts.scan]).toEqual([true, true, "json", false]);
+});
+
+test("toOptions() reads --scan for a selection, and refuses it with an ID", () => {
+  expect(options("--profile", "p", "--table", "t-1", "--reason", "r", "--scan").scan).toBe(true);
+  expect(() => options("0123456789abcdef", "--table", "t-1", "--reason", "r", "--scan")).toThrow(
+    "--scan selects the sessions of --user, --profile or --server-instance",
+  );
 });
 
 test.each([
@@ -55,6 +62,16 @@ test.each([
   ["tab\there", false],
   ["del\u007f", false],
   ["c1\u009b", false],
+  ["rlo\u202e", false],
+  ["lre\u202a", false],
+  ["lri\u2066", false],
+  ["pdi\u2069", false],
+  ["zwsp\u200b", false],
+  ["rlm\u200f", false],
+  ["bom\ufeff", false],
+  ["hyphen\u2010", true],
+  ["narrow no-break space\u202f", true],
+  ["word joiner\u2060", true],
 ])("revokeReason(%p) accepted: %p", (reason, ok) => {
   if (ok) expect(revokeReason(reason)).toBe(reason);
   else expect(() => revokeReason(reason)).toThrow(UsageError);
@@ -90,6 +107,14 @@ test("summaryLine() counts each result, thousands separated", () => {
   expect(summaryLine([], "nothing selected")).toBe("revoked 0 of 0 sessions (nothing selected)");
 });
 
+test("summaryLine() of a stopped run counts the sessions not attempted and says interrupted", () => {
+  const rows = [...Array.from({ length: 1_866 }, (_, n) => row(String(n), "revoked")), row("x", "failed")];
+  expect(summaryLine(rows, "-", { selected: 5_000 })).toBe(
+    "revoked 1,866 of 5,000 sessions (1,866 revoked, 1 failed, 3,133 not attempted), interrupted",
+  );
+  expect(summaryLine([], "-", { selected: 1 })).toBe("revoked 0 of 1 session (1 not attempted), interrupted");
+});
+
 test("the human table cuts long values, shows - for empty ones and UTC times", async () => {
   const parts: string[] = [];
   await writeRevocationsHuman({ write: (chunk) => void parts.push(String(chunk)) }, [
@@ -110,4 +135,13 @@ test("the human table cuts long values, shows - for empty ones and UTC times", a
       "",
     ].join("\n"),
   );
+});
+
+test("stampClock() writes nanoseconds from the monotonic clock, strictly increasing", () => {
+  const readings = [100, 101.234567, 101.234567, 100.5, 1_100.000001];
+  const next = stampClock(io, () => readings.shift() as number);
+  expect(next()).toBe("2026-01-20T12:00:00.001234567Z");
+  expect(next()).toBe("2026-01-20T12:00:00.001234568Z");
+  expect(next()).toBe("2026-01-20T12:00:00.001234569Z");
+  expect(next()).toBe("2026-01-20T12:00:01.000000001Z");
 });

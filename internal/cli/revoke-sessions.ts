@@ -22,6 +22,7 @@ import { ExitCode } from "./exit-code.ts";
 import * as flag from "./flag-values.ts";
 import type { IO } from "./io.ts";
 import { count, say } from "./io.ts";
+import { Progress } from "./progress.ts";
 
 export type RevokeTarget = { by: "id"; value: string } | RevokeSelector;
 
@@ -31,6 +32,8 @@ export type RevokeOptions = {
   dryRun: boolean;
   /** Revoke without asking. */
   yes: boolean;
+  /** Select by a Scan of the whole table instead of the index. */
+  scan: boolean;
   output: "human" | "json";
   table: string;
   connection: ConnectionOptions;
@@ -43,6 +46,14 @@ const PARALLEL_REVOCATIONS = 8;
 const SELECTORS = ["user", "profile", "server-instance"] as const;
 
 /**
+ * Control characters of a --reason (SPEC §10): C0, DEL and C1, and the invisible
+ * ones that reorder or hide text on a terminal: bidi embeddings and overrides
+ * (U+202A–U+202E), bidi isolates (U+2066–U+2069), zero-width characters and
+ * marks (U+200B–U+200F) and the byte-order mark U+FEFF.
+ */
+const REASON_CONTROL = /[\p{Cc}\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/u;
+
+/**
  * --reason: 1–256 characters (code points), no control characters; it is stored
  * with the session and shown on terminals.
  * @example revokeReason("credential leaked in SEC-123") // "credential leaked in SEC-123"
@@ -52,7 +63,7 @@ export function revokeReason(text: string | undefined): string {
     throw new UsageError('--reason is required: say why, e.g. --reason "credential leaked in ticket SEC-123"');
   }
   const chars = [...text].length;
-  if (chars === 0 || chars > REASON_MAX_CHARS || /\p{Cc}/u.test(text)) {
+  if (chars === 0 || chars > REASON_MAX_CHARS || REASON_CONTROL.test(text)) {
     const shown =
       chars > 40 ? `${quoted([...text].slice(0, 40).join("")).slice(0, -1)}…" (${chars} characters)` : quoted(text);
     throw new UsageError(
@@ -65,7 +76,7 @@ export function revokeReason(text: string | undefined): string {
 /** A value in double quotes for a message, every control or bidi character escaped. */
 function quoted(text: string): string {
   return JSON.stringify(text).replace(
-    /[\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
+    /[\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
 }
@@ -76,19 +87,29 @@ function describeSelector(selector: RevokeSelector): string {
   return `${noun} ${JSON.stringify(printable(selector.value))}`;
 }
 
-/** `updated_at` values for one run: now, made strictly increasing so no two writes of a run share one. */
-function stampClock(io: IO): () => string {
+/**
+ * `updated_at` values for one run, RFC3339Nano: the wall clock at the start
+ * (`io.now()`, whole milliseconds) advanced by a monotonic clock of finer
+ * resolution, so two runs writing in the same millisecond still write different
+ * values; strictly increasing, so no two writes of a run share one either.
+ */
+export function stampClock(io: IO, monotonicMs: () => number = () => performance.now()): () => string {
+  const start = instantFromDate(io.now());
+  const startMs = monotonicMs();
   let last: Instant | undefined;
   return () => {
-    let at = instantFromDate(io.now());
+    let at = addNanos(start, Math.round((monotonicMs() - startMs) * 1_000_000));
     if (last !== undefined && compareInstants(at, last) <= 0) at = addNanos(last, 1);
     last = at;
     return formatNano(at);
   };
 }
 
-/** `revoked N of M sessions (…)`: the first line a responder reads after a run. */
-export function summaryLine(rows: readonly Revocation[], empty: string): string {
+/**
+ * `revoked N of M sessions (…)`: the first line a responder reads after a run.
+ * A run stopped by a signal counts the selected sessions it did not get to, and says so.
+ */
+export function summaryLine(rows: readonly Revocation[], empty: string, stopped?: { selected: number }): string {
   const revoked = rows.filter((r) => r.result === "revoked").length;
   const tally = new Map<string, number>();
   for (const r of rows) tally.set(r.result, (tally.get(r.result) ?? 0) + 1);
@@ -96,8 +117,11 @@ export function summaryLine(rows: readonly Revocation[], empty: string): string 
   const parts = order
     .filter((result) => tally.has(result))
     .map((result) => `${count(tally.get(result) as number)} ${result.replace("_", " ")}`);
-  const noun = rows.length === 1 ? "session" : "sessions";
-  return `revoked ${count(revoked)} of ${count(rows.length)} ${noun} (${parts.length === 0 ? empty : parts.join(", ")})`;
+  const selected = stopped?.selected ?? rows.length;
+  if (selected > rows.length) parts.push(`${count(selected - rows.length)} not attempted`);
+  const noun = selected === 1 ? "session" : "sessions";
+  const line = `revoked ${count(revoked)} of ${count(selected)} ${noun} (${parts.length === 0 ? empty : parts.join(", ")})`;
+  return stopped === undefined ? line : `${line}, interrupted`;
 }
 
 async function ask(io: IO, question: string, signal: AbortSignal): Promise<boolean> {
@@ -112,23 +136,37 @@ async function ask(io: IO, question: string, signal: AbortSignal): Promise<boole
   return answer !== undefined && /^\s*y(es)?\s*$/i.test(answer);
 }
 
-/** Runs `work` over `items` with at most `parallel` at once; results in the items' order. */
-async function inParallel<T, R>(items: readonly T[], parallel: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
+/**
+ * Runs `work` over `items` with at most `parallel` at once, starting none
+ * after `signal` is aborted (those under way finish); the results of the items
+ * done, in the items' order.
+ */
+async function inParallel<T, R>(
+  items: readonly T[],
+  parallel: number,
+  signal: AbortSignal,
+  work: (item: T) => Promise<R>,
+  onDone: (done: number) => void,
+): Promise<R[]> {
+  const results: { value: R }[] = new Array(items.length);
   let next = 0;
+  let done = 0;
   const worker = async () => {
-    while (next < items.length) {
+    while (next < items.length && !signal.aborted) {
       const index = next++;
-      results[index] = await work(items[index] as T);
+      results[index] = { value: await work(items[index] as T) };
+      onDone(++done);
     }
   };
   await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, worker));
-  return results;
+  return results.filter((r) => r !== undefined).map((r) => r.value);
 }
 
-async function writeRows(opts: RevokeOptions, io: IO, rows: readonly Revocation[]): Promise<void> {
-  if (opts.output === "json") await writeRevocationsJson(io.stdout, rows);
-  else await writeRevocationsHuman(io.stdout, rows);
+/** Writes the rows; after SIGINT/SIGTERM too, so a stopped run still shows what it revoked. */
+async function writeRows(opts: RevokeOptions, io: IO, rows: readonly Revocation[], signal: AbortSignal): Promise<void> {
+  const out = signal.aborted ? (io.stdoutAfterStop ?? io.stdout) : io.stdout;
+  if (opts.output === "json") await writeRevocationsJson(out, rows);
+  else await writeRevocationsHuman(out, rows);
 }
 
 async function reportFailures(io: IO, rows: readonly Revocation[]): Promise<ExitCode> {
@@ -203,7 +241,7 @@ async function revokeOne(
     row = await revoker.revoke({ id, user: "", profile: "", status: "" }, stamp, events);
     if (row.result === "not_found") throw notFound();
   }
-  await writeRows(opts, io, [row]);
+  await writeRows(opts, io, [row], deps.signal);
   if (row.result === "already_revoked") {
     const at = row.updatedAt === "" ? "" : ` at ${printable(utcNano(row.updatedAt))}`;
     await say(
@@ -218,7 +256,7 @@ async function revokeOne(
     return ExitCode.Ok;
   }
   const status = await reportFailures(io, [row]);
-  await say(io, summaryLine([row], "none"));
+  await say(io, summaryLine([row], "none", deps.signal.aborted ? { selected: 1 } : undefined));
   return status;
 }
 
@@ -231,13 +269,13 @@ async function revokeSelected(
   events: RevokeEvents,
 ): Promise<ExitCode> {
   const { io } = deps;
-  const candidates = await revoker.selectActive(selector, events);
+  const candidates = await revoker.selectActive(selector, events, opts.scan ? "scan" : "index");
   const whose = describeSelector(selector);
   const n = candidates.length;
   const sessions = `${count(n)} ${n === 1 ? "session" : "sessions"}`;
   if (opts.dryRun) {
     const rows = candidates.map((c): Revocation => wouldRevoke(c, stamp));
-    await writeRows(opts, io, rows);
+    await writeRows(opts, io, rows, deps.signal);
     await say(io, `dry run: would revoke ${sessions} of ${whose}; nothing changed`);
     return ExitCode.Ok;
   }
@@ -251,10 +289,20 @@ async function revokeSelected(
       throw new SentinelError("not confirmed: nothing was revoked; answer y to revoke, or pass --yes");
     }
   }
-  const rows = await inParallel(candidates, PARALLEL_REVOCATIONS, (c) => revoker.revoke(c, stamp, events));
-  await writeRows(opts, io, rows);
+  const progress = new Progress(io);
+  const rows = await inParallel(
+    candidates,
+    PARALLEL_REVOCATIONS,
+    deps.signal,
+    (c) => revoker.revoke(c, stamp, events),
+    (done) => progress.updateDone(done, n, n === 1 ? "session" : "sessions"),
+  );
+  progress.clear();
+  await writeRows(opts, io, rows, deps.signal);
   const status = await reportFailures(io, rows);
-  await say(io, summaryLine(rows, `no active sessions of ${whose}`));
+  // main turns a stopped run into exit 130/143 once this returns.
+  const stopped = deps.signal.aborted ? { selected: n } : undefined;
+  await say(io, summaryLine(rows, `no active sessions of ${whose}`, stopped));
   return status;
 }
 
@@ -280,7 +328,10 @@ export const serverRevoke: Command<RevokeOptions> = {
 instance (--user, --profile, --server-instance; give exactly one, or an ID). Each
 revocation is one conditional write: only an active session changes, so running it
 twice is safe. A bulk revocation asks for confirmation on a terminal; elsewhere it
-needs --yes. Rows go to stdout; "revoked N of M sessions (…)" to stderr.`,
+needs --yes. The indexes hold no session without created_at: a warning says
+when the table may hold such sessions, and --scan selects by a Scan instead.
+Rows go to stdout; "revoked N of M sessions (…)" to stderr; Ctrl-C starts no
+new write and prints the rows done.`,
   args: { min: 0, max: 1 },
   flags: {
     user: value("Selection", "USER", "every active session of this user"),
@@ -289,6 +340,7 @@ needs --yes. Rows go to stdout; "revoked N of M sessions (…)" to stderr.`,
     reason: value("Revocation", "TEXT", `why, stored with each session: 1-${REASON_MAX_CHARS} characters (required)`),
     "dry-run": toggle("Revocation", "list what would be revoked; change nothing"),
     yes: toggle("Revocation", "revoke without asking (needed when stdin is not a terminal)"),
+    scan: toggle("Selection", "select by a Scan of the whole table, not the index (sees sessions without created_at)"),
     output: oneOf("Output", "FORMAT", ["human", "json"], "human or json (default: human)", { aliases: ["format"] }),
     ...CONNECTION_FLAGS,
   },
@@ -313,11 +365,18 @@ needs --yes. Rows go to stdout; "revoked N of M sessions (…)" to stderr.`,
           : `server-revoke takes one of a session ID, --user, --profile, --server-instance (got ${chosen.map((c) => (c.by === "id" ? "an ID" : `--${c.by}`)).join(" and ")}): give one`,
       );
     }
+    const target = chosen[0] as RevokeTarget;
+    if (target.by === "id" && parsed.has("scan")) {
+      throw new UsageError(
+        "--scan selects the sessions of --user, --profile or --server-instance: a session ID is read by its key; leave out --scan",
+      );
+    }
     return {
-      target: chosen[0] as RevokeTarget,
+      target,
       reason: revokeReason(raw.text("reason")),
       dryRun: parsed.has("dry-run"),
       yes: parsed.has("yes"),
+      scan: parsed.has("scan"),
       output: flag.outputFormat(raw.text("output"), ["human", "json"]) as "human" | "json",
       table: flag.tableName(raw.text("table"), io.env),
       connection: connectionOptions(parsed),

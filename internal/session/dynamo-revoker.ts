@@ -1,5 +1,6 @@
 import {
   type AttributeValue,
+  DescribeTableCommand,
   type DynamoDBClient,
   GetItemCommand,
   QueryCommand,
@@ -16,6 +17,7 @@ import type {
   RevokeEvents,
   RevokeSelector,
   RevokeStamp,
+  SelectionRead,
   SessionRevoker,
   StoredSession,
 } from "./revocation.ts";
@@ -52,6 +54,9 @@ const REVOKE_CONDITION =
 const REVOKE_UPDATE =
   "SET #status = :revoked, #revoked_by = :revoked_by, #revoked_reason = :revoked_reason, #updated_at = :updated_at";
 
+/** Segments of the Scan that selects without an index: parallel, yet gentle on read capacity. */
+const SCAN_SEGMENTS = 4;
+
 /** Attempts per session when the read-back finds it still active (its `updated_at` equalled ours). */
 const STILL_ACTIVE_ATTEMPTS = 3;
 
@@ -86,16 +91,47 @@ export class DynamoRevoker implements SessionRevoker {
     this.#table = table;
   }
 
-  async selectActive(selector: RevokeSelector, events: RevokeEvents = {}): Promise<RevokeCandidate[]> {
+  async selectActive(
+    selector: RevokeSelector,
+    events: RevokeEvents = {},
+    read: SelectionRead = "index",
+  ): Promise<RevokeCandidate[]> {
     const { indexName, attribute } = SELECTOR_INDEX[selector.by];
     const key = `#${attribute}`;
     const values: Item = { ":value": { S: selector.value }, ":active": { S: "active" } };
+    const names = pick(NAMES, ["#id", "#user", "#profile", "#status", key]);
+    let items = read === "index" ? await this.#queryIndex(selector, indexName, key, names, values, events) : undefined;
+    if (items === undefined) {
+      items = await this.#scanActive(key, names, values, events);
+    } else if (selector.by !== "server-instance") {
+      // Every active session has a status, the sort key of gsi-server-instance;
+      // the other two indexes cannot hold a session without created_at.
+      await this.#warnOfIndexGap(indexName, events);
+    }
+    const byId = new Map<string, RevokeCandidate>();
+    for (const item of items) {
+      const session = stored(item);
+      if (session.id !== "" && session.status === "active") byId.set(session.id, session);
+    }
+    return [...byId.values()]
+      .map(({ id, user, profile, status }) => ({ id, user, profile, status }))
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  /** The active sessions through the selector's index; `undefined` (with a note) when the table lacks it. */
+  async #queryIndex(
+    selector: RevokeSelector,
+    indexName: string,
+    key: string,
+    names: Record<string, string>,
+    values: Item,
+    events: RevokeEvents,
+  ): Promise<Item[] | undefined> {
     // The server-instance index has status as its sort key; the others sort by created_at.
     const keyCondition =
       selector.by === "server-instance" ? `${key} = :value AND #status = :active` : `${key} = :value`;
-    let items: Item[];
     try {
-      items = await this.#readAll("Query", events, (startKey) =>
+      return await this.#readAll("Query", events, (startKey) =>
         this.#client.send(
           new QueryCommand({
             TableName: this.#table,
@@ -103,7 +139,7 @@ export class DynamoRevoker implements SessionRevoker {
             KeyConditionExpression: keyCondition,
             ...(selector.by === "server-instance" ? {} : { FilterExpression: "#status = :active" }),
             ProjectionExpression: SELECTED,
-            ExpressionAttributeNames: pick(NAMES, ["#id", "#user", "#profile", "#status", key]),
+            ExpressionAttributeNames: names,
             ExpressionAttributeValues: values,
             ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
           }),
@@ -115,30 +151,70 @@ export class DynamoRevoker implements SessionRevoker {
       events.onNote?.(
         `note: index "${indexName}" not found on table "${this.#table}"; scanning the whole table instead`,
       );
-      items = await this.#readAll("Scan", events, (startKey) =>
-        this.#client.send(
-          new ScanCommand({
-            TableName: this.#table,
-            FilterExpression: `${key} = :value AND #status = :active`,
-            ProjectionExpression: SELECTED,
-            ExpressionAttributeNames: pick(NAMES, ["#id", "#user", "#profile", "#status", key]),
-            ExpressionAttributeValues: values,
-            ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
-          }),
-          { abortSignal: events.signal },
+      return undefined;
+    }
+  }
+
+  /** The active sessions by a parallel, consistent Scan of the whole table. */
+  async #scanActive(key: string, names: Record<string, string>, values: Item, events: RevokeEvents): Promise<Item[]> {
+    const segments = await Promise.all(
+      Array.from({ length: SCAN_SEGMENTS }, (_, segment) =>
+        this.#readAll(`Scan segment ${segment}`, events, (startKey) =>
+          this.#client.send(
+            new ScanCommand({
+              TableName: this.#table,
+              FilterExpression: `${key} = :value AND #status = :active`,
+              ProjectionExpression: SELECTED,
+              ExpressionAttributeNames: names,
+              ExpressionAttributeValues: values,
+              ConsistentRead: true,
+              Segment: segment,
+              TotalSegments: SCAN_SEGMENTS,
+              ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
+            }),
+            { abortSignal: events.signal },
+          ),
         ),
-      ).catch((scanError) => {
-        throw this.#ourError("Scan", scanError);
+      ),
+    ).catch((error) => {
+      throw this.#ourError("Scan", error);
+    });
+    return segments.flat();
+  }
+
+  /**
+   * A `warning:` when the table may hold sessions the index cannot show: more
+   * items in the table than in the index (DescribeTable's counts), or counts
+   * that cannot be read. An index holds no item without its sort key.
+   */
+  async #warnOfIndexGap(indexName: string, events: RevokeEvents): Promise<void> {
+    const advice = "some active sessions may not be selected; pass --scan to select by a Scan of the whole table";
+    let counts: { table: number; index: number } | undefined;
+    try {
+      const output = await this.#client.send(new DescribeTableCommand({ TableName: this.#table }), {
+        abortSignal: events.signal,
       });
+      const table = output.Table?.ItemCount;
+      const index = output.Table?.GlobalSecondaryIndexes?.find((i) => i.IndexName === indexName)?.ItemCount;
+      if (typeof table === "number" && typeof index === "number") counts = { table, index };
+      events.onDebug?.(`DescribeTable: table ${table ?? "-"} items, index "${indexName}" ${index ?? "-"} items`);
+    } catch (error) {
+      const ours = this.#ourError("DescribeTable", error);
+      if (ours instanceof InterruptedError) throw ours;
+      events.onNote?.(
+        `warning: could not compare the item counts of table "${this.#table}" and index "${indexName}" (DescribeTable failed: ${(error as Error).name}), and the index holds no session without created_at: ${advice}`,
+      );
+      return;
     }
-    const byId = new Map<string, RevokeCandidate>();
-    for (const item of items) {
-      const session = stored(item);
-      if (session.id !== "" && session.status === "active") byId.set(session.id, session);
+    if (counts === undefined) {
+      events.onNote?.(
+        `warning: DescribeTable gave no item counts for table "${this.#table}" and index "${indexName}", and the index holds no session without created_at: ${advice}`,
+      );
+    } else if (counts.table > counts.index) {
+      events.onNote?.(
+        `warning: table "${this.#table}" holds ${counts.table.toLocaleString("en-US")} items but index "${indexName}" only ${counts.index.toLocaleString("en-US")} (it holds no item without created_at): ${advice}`,
+      );
     }
-    return [...byId.values()]
-      .map(({ id, user, profile, status }) => ({ id, user, profile, status }))
-      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
   async current(id: string, events: RevokeEvents = {}): Promise<StoredSession | undefined> {
@@ -155,6 +231,8 @@ export class DynamoRevoker implements SessionRevoker {
     }
   }
 
+  // Not aborted by events.signal: a stopped run awaits the revocations under way
+  // and reports them (SPEC §10), rather than leave writes it cannot account for.
   async revoke(candidate: RevokeCandidate, stamp: RevokeStamp, events: RevokeEvents = {}): Promise<Revocation> {
     const row = (session: RevokeCandidate, fields: Partial<Revocation> & Pick<Revocation, "result">): Revocation => ({
       id: candidate.id,
@@ -194,7 +272,6 @@ export class DynamoRevoker implements SessionRevoker {
               },
               ReturnValues: "ALL_OLD",
             }),
-            { abortSignal: events.signal },
           );
           events.onDebug?.(
             `UpdateItem ${candidate.id}: revoked, request id ${output.$metadata.requestId ?? "-"}, attempts ${output.$metadata.attempts ?? 1}, ${elapsed(started)}`,
@@ -209,7 +286,7 @@ export class DynamoRevoker implements SessionRevoker {
         } catch (error) {
           if (!(error instanceof Error && error.name === "ConditionalCheckFailedException")) throw error;
           events.onDebug?.(`UpdateItem ${candidate.id}: condition failed; reading it back`);
-          const now = await this.current(candidate.id, events);
+          const now = await this.current(candidate.id, { onDebug: events.onDebug });
           if (now === undefined) return row(candidate, { result: "not_found" });
           const asStored = {
             revokedBy: now.revokedBy,
@@ -217,9 +294,16 @@ export class DynamoRevoker implements SessionRevoker {
             updatedAt: now.updatedAt,
           };
           if (now.status === "revoked") {
-            // Our own write whose answer was lost, then retried by the SDK: it is ours.
+            // Revoked by our own write only if the SDK sent it more than once (an
+            // earlier attempt may have been applied with its answer lost) and the
+            // item holds exactly what we wrote, down to the nanoseconds of
+            // updated_at. A condition failing on the first attempt means another
+            // run won, even as the same caller with the same reason.
             const ours =
-              now.revokedBy === stamp.revokedBy && now.revokedReason === stamp.reason && now.updatedAt === updatedAt;
+              attemptsOf(error) > 1 &&
+              now.revokedBy === stamp.revokedBy &&
+              now.revokedReason === stamp.reason &&
+              now.updatedAt === updatedAt;
             return ours
               ? row({ ...now, status: "active" }, { result: "revoked", ...asStored })
               : row(now, { result: "already_revoked", ...asStored });
@@ -242,7 +326,7 @@ export class DynamoRevoker implements SessionRevoker {
   }
 
   async #readAll(
-    operation: "Query" | "Scan",
+    operation: string,
     events: RevokeEvents,
     page: (
       startKey: Item | undefined,
@@ -265,6 +349,12 @@ export class DynamoRevoker implements SessionRevoker {
   #ourError(operation: string, error: unknown): Error {
     return toSentinelError(error, { operation, table: this.#table, region: this.#region, endpoint: this.#endpoint });
   }
+}
+
+/** How many times the SDK sent the request that failed (its retry middleware records it). */
+function attemptsOf(error: Error): number {
+  const attempts = (error as { $metadata?: { attempts?: unknown } }).$metadata?.attempts;
+  return typeof attempts === "number" ? attempts : 1;
 }
 
 function pick(names: Record<string, string>, keys: string[]): Record<string, string> {

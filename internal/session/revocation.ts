@@ -30,6 +30,9 @@ export type RevokeSelector =
   | { by: "profile"; value: string }
   | { by: "server-instance"; value: string };
 
+/** How a bulk revocation selects: through the selector's index, or by a Scan of the whole table. */
+export type SelectionRead = "index" | "scan";
+
 /** What every revocation of one run writes. */
 export type RevokeStamp = {
   revokedBy: string;
@@ -49,10 +52,13 @@ export type RevokeEvents = {
 
 /** Reads and revokes sessions; the command sees only this. */
 export interface SessionRevoker {
-  /** The active sessions of a user, profile or server instance, sorted by id. */
-  selectActive(selector: RevokeSelector, events?: RevokeEvents): Promise<RevokeCandidate[]>;
+  /**
+   * The active sessions of a user, profile or server instance, sorted by id;
+   * through the index (warning when the table may hold sessions it cannot show), or by a Scan.
+   */
+  selectActive(selector: RevokeSelector, events?: RevokeEvents, read?: SelectionRead): Promise<RevokeCandidate[]>;
   /** One session as stored, read consistently; `undefined` when there is none. */
   current(id: string, events?: RevokeEvents): Promise<StoredSession | undefined>;
-  /** Revokes one session if it is active; every outcome but an interrupt is a row. */
+  /** Revokes one session if it is active; every outcome is a row. `events.signal` does not abort it: an interrupted run awaits it. */
   revoke(candidate: RevokeCandidate, stamp: RevokeStamp, events?: RevokeEvents): Promise<Revocation>;
 }

@@ -208,6 +208,23 @@ describe("--reason", () => {
       ["--reason", "a\u0085b"],
       'invalid --reason "a\\u0085b": give 1 to 256 characters without control characters',
     ],
+    // Written as escapes in the message, so it cannot reorder or hide text on the terminal.
+    ...(
+      [
+        ["a right-to-left override", "\u202e", "202e"],
+        ["a left-to-right embedding", "\u202a", "202a"],
+        ["a first-strong isolate", "\u2068", "2068"],
+        ["a pop directional isolate", "\u2069", "2069"],
+        ["a zero-width space", "\u200b", "200b"],
+        ["a zero-width joiner", "\u200d", "200d"],
+        ["a right-to-left mark", "\u200f", "200f"],
+        ["a byte-order mark", "\ufeff", "feff"],
+      ] as const
+    ).map(([name, char, hex]) => [
+      name,
+      ["--reason", `exe${char}.txt`],
+      `invalid --reason "exe\\u${hex}.txt": give 1 to 256 characters without control characters`,
+    ]),
   ])("%s: exit 2, nothing changed", async (_, reason, message) => {
     const before = await snapshot(table);
     for (const target of [[FOR_REASONS], ["--user", "trent", "--yes"]]) {

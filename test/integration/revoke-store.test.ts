@@ -163,6 +163,24 @@ describe("revoke()", () => {
     expect((await getItem(table, SAME_STAMP))?.updated_at).toEqual({ S: "2026-01-20T12:00:00.000000001Z" });
   });
 
+  test("a second run as the same caller, with the same reason and the same updated_at, is already_revoked", async () => {
+    const name = await freshTable("revoke-twin", [
+      item({ id: ACTIVE, user: "alice", profile: "prod", status: "active", created_at: "2026-01-20T09:00:00Z" }),
+    ]);
+    const candidate = { id: ACTIVE, user: "alice", profile: "prod", status: "active" };
+    const first = await revoker(name).revoke(candidate, stamp("2026-01-20T12:00:00.123456789Z"));
+    // Another process, the same caller and reason, its clock on the same nanosecond:
+    // its condition fails on the first attempt, so the write in the table is not its own.
+    const second = await revoker(name).revoke(candidate, stamp("2026-01-20T12:00:00.123456789Z"));
+    expect([first.result, second.result]).toEqual(["revoked", "already_revoked"]);
+    expect(second).toMatchObject({
+      previousStatus: "revoked",
+      revokedBy: "incident",
+      revokedReason: "credential leaked",
+      updatedAt: "2026-01-20T12:00:00.123456789Z",
+    });
+  });
+
   test("a stale writer (PutItem of an older copy conditioned on its updated_at) fails after the revocation", async () => {
     const old = (await getItem(table, STALE)) as Record<string, { S?: string }>;
     const row = await revoker(table).revoke(

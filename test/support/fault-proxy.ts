@@ -11,6 +11,7 @@ import { createServer, type Server, type Socket } from "node:net";
 
 export type Fault =
   | "pass"
+  | "slow" // forward after SLOW_MS: a run of many requests lasts at least their number times that
   | "throttle" // 400 ThrottlingException
   | "provisioned" // 400 ProvisionedThroughputExceededException
   | "access-denied" // 400 AccessDeniedException (an IAM policy without the action)
@@ -47,6 +48,8 @@ export type FaultProxy = {
 };
 
 const JSON_TYPE = "application/x-amz-json-1.0";
+/** The delay of a "slow" request. */
+export const SLOW_MS = 20;
 
 const ERROR_BODY: Partial<Record<Fault, [number, string, string]>> = {
   throttle: [
@@ -148,6 +151,7 @@ export async function startFaultProxy(upstream: string, script: FaultScript): Pr
       socket.write(httpResponse(200, { "content-type": contentType, ...requestId }, Buffer.from(text)));
       return;
     }
+    if (fault === "slow") await new Promise((done) => setTimeout(done, SLOW_MS));
     const { host: _host, "content-length": _length, connection: _connection, ...forward } = headers;
     const answer = await fetch(`${upstream}${path}`, {
       method,
