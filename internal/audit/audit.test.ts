@@ -110,3 +110,34 @@ test("runAudit() looks up at most three batches at once and fails with the first
   );
   expect(most).toBe(3);
 });
+
+test("runAudit() counts the malformed records that could be in the audit: by eventTime and role when read", async () => {
+  const at = (text: string) => parseTimestamp(text) as NonNullable<ReturnType<typeof parseTimestamp>>;
+  const prod = "arn:aws:iam::111122223333:role/prod";
+  const records: ReadRecord[] = [
+    { kind: "malformed", label: "not JSON" },
+    { kind: "malformed", label: "no time", roleArn: prod },
+    { kind: "malformed", label: "no id, in the window", eventTime: at("2026-01-20T23:59:59Z"), roleArn: prod },
+    { kind: "malformed", label: "no id, 1 s after the window", eventTime: at("2026-01-21T00:00:00Z"), roleArn: prod },
+    { kind: "malformed", label: "no id, years before", eventTime: at("2019-01-20T12:00:00Z"), roleArn: prod },
+    { kind: "malformed", label: "no time, another role", roleArn: "arn:aws:iam::111122223333:role/dev" },
+    { kind: "malformed", label: "no time, no role", roleArn: "" },
+  ];
+  const source: EventSource = {
+    label: "test records",
+    async *read() {
+      yield* records;
+    },
+  };
+  const directory = new ExportSessionDirectory("s.ndjson", []);
+  const scoped = await runAudit(source, directory, { window, roles: [{ arn: prod, prefix: false }], allEvents: false });
+  expect(scoped.malformedEvents).toEqual(["no id, in the window", "no time", "not JSON"]);
+  const all = await runAudit(source, directory, { window, roles: [], allEvents: false });
+  expect(all.malformedEvents).toEqual([
+    "no id, in the window",
+    "no time",
+    "no time, another role",
+    "no time, no role",
+    "not JSON",
+  ]);
+});

@@ -9,7 +9,7 @@ import {
   sessionNameOf,
   type Verdict,
 } from "./categorize.ts";
-import type { AssumeRoleEvent } from "./event.ts";
+import type { AssumeRoleEvent, ReadRecord } from "./event.ts";
 import { EventIdSet } from "./event-id-set.ts";
 import { inScope, type RoleScope } from "./role-scope.ts";
 import type { SessionDirectory } from "./session-directory.ts";
@@ -56,6 +56,17 @@ export function newestFirst(a: AuditedEvent, b: AuditedEvent): number {
   const byTime = compareInstants(b.event.eventTime, a.event.eventTime);
   if (byTime !== 0) return byTime;
   return a.event.eventId < b.event.eventId ? -1 : a.event.eventId > b.event.eventId ? 1 : 0;
+}
+
+/**
+ * Whether a malformed record could be one of the audit's events (SPEC §5 and
+ * §9, as for session items): one whose eventTime parsed is placed by it, and
+ * one whose role was read is scoped by it; what cannot be placed or scoped
+ * (a record that is not JSON, an eventTime that does not parse) counts.
+ */
+function couldBeAudited(record: Extract<ReadRecord, { kind: "malformed" }>, options: AuditOptions): boolean {
+  if (record.eventTime !== undefined && !inWindow(record.eventTime, options.window)) return false;
+  return record.roleArn === undefined || inScope(record.roleArn, options.roles);
 }
 
 /** Reads the source, keeps the AssumeRole events of the window and scope once each, and categorizes them (SPEC §9). */
@@ -114,7 +125,7 @@ export async function runAudit(
   for await (const record of source.read(options.window, options.signal)) {
     if (record.kind === "other") continue;
     if (record.kind === "malformed") {
-      malformed.add(record.label);
+      if (couldBeAudited(record, options)) malformed.add(record.label);
       continue;
     }
     const event = record.event;

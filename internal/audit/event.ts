@@ -20,11 +20,15 @@ export type AssumeRoleEvent = {
   sessionTag: string;
 };
 
-/** What reading one record gave: an event, a record of another kind, or a malformed one with its label. */
+/**
+ * What reading one record gave: an event, a record of another kind, or a
+ * malformed one with its label and, when they could be read, its instant
+ * (a record without an eventID) and role, by which the audit places it.
+ */
 export type ReadRecord =
   | { kind: "event"; event: AssumeRoleEvent }
   | { kind: "other" }
-  | { kind: "malformed"; label: string };
+  | { kind: "malformed"; label: string; eventTime?: Instant; roleArn?: string };
 
 export const SESSION_TAG = "SentinelSessionID";
 
@@ -42,7 +46,8 @@ function sessionTagOf(tags: unknown): string {
 /**
  * Reads one CloudTrail record (already parsed JSON). Records other than STS
  * AssumeRole are "other"; an AssumeRole record without an eventID or a
- * parseable eventTime is malformed, labelled by `fallbackLabel` unless it has an id.
+ * parseable eventTime is malformed, labelled by `fallbackLabel` unless it has
+ * an id, with the eventTime that parsed and its role for the audit to place it.
  * @example readRecord({ eventSource: "sts.amazonaws.com", eventName: "AssumeRole", eventID: "e1", eventTime: "2026-01-20T10:30:00Z" }, "x")
  *          // { kind: "event", event: { eventId: "e1", … } }
  */
@@ -51,11 +56,16 @@ export function readRecord(record: unknown, fallbackLabel: string): ReadRecord {
   if (record.eventName !== "AssumeRole" || record.eventSource !== "sts.amazonaws.com") return { kind: "other" };
   const eventId = text(record.eventID);
   const eventTime = typeof record.eventTime === "string" ? parseTimestamp(record.eventTime) : undefined;
+  const request = isJsonObject(record.requestParameters) ? record.requestParameters : {};
   if (eventId === "" || eventTime === undefined) {
-    return { kind: "malformed", label: eventId === "" ? fallbackLabel : eventId };
+    return {
+      kind: "malformed",
+      label: eventId === "" ? fallbackLabel : eventId,
+      ...(eventTime === undefined ? {} : { eventTime }),
+      roleArn: text(request.roleArn),
+    };
   }
   const caller = isJsonObject(record.userIdentity) ? record.userIdentity : {};
-  const request = isJsonObject(record.requestParameters) ? record.requestParameters : {};
   return {
     kind: "event",
     event: {

@@ -96,3 +96,13 @@ test("a file that is not a Records object, or not gzip, fails the run with its n
     'CloudTrail log file "c.json.gz" is not valid gzip data',
   );
 });
+
+test.each([
+  ["a small file", 1],
+  ["a file over 1 MiB, streamed", 300],
+])("a Records key spelled with escapes holds the records of %s", async (_, count) => {
+  const ids = Array.from({ length: count }, (_, i) => `e${i}`);
+  const body = `{"\\u0052ec\\u006frds": [${ids.map((id) => rec(id, "x".repeat(4_000)).replace('"eventID"', '"event\\u0049D"')).join(",")}]}`;
+  expect(body.length > 1 << 20).toBe(count > 1);
+  expect(await readOne("a.json", body)).toEqual(ids);
+});

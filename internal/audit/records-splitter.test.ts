@@ -63,3 +63,18 @@ test("RecordsSplitter agrees with JSON.parse on random records cut into random c
   }
   expect(disagreements).toBe(0);
 });
+
+test.each([
+  ['{"Rec\\u006frds":[{"a":1},{"b":2}]}'],
+  ['{"\\u0052ecords":[{"a":1},{"b":2}]}'],
+  ['{"\\u0052\\u0065\\u0063\\u006F\\u0072\\u0064\\u0073":[{"a":1},{"b":2}]}'],
+  ['{"x\\"":"Records","Rec\\u006frds" : [{"a":1},{"b":2}]}'],
+])("RecordsSplitter() reads an escaped key as the key it spells: %s", (text) => {
+  expect(JSON.parse(text).Records).toEqual([{ a: 1 }, { b: 2 }]);
+  for (const size of [1, 3, 5, 100])
+    expect(split(text, size).map((json) => JSON.parse(json))).toEqual([{ a: 1 }, { b: 2 }]);
+});
+
+test("RecordsSplitter() finds no records under a key that only looks like Records", () => {
+  expect(split('{"Records\\u0020":[{"a":1}],"records":[{"b":2}],"Rec\\\\u006frds":[{"c":3}]}', 4)).toEqual([]);
+});

@@ -14,6 +14,20 @@ function indexOrEnd(chunk: string, text: string, from: number): number {
   return at === -1 ? chunk.length : at;
 }
 
+/**
+ * A key as JSON means it: `"Rec\u006frds"` is the key "Records" (SPEC §9).
+ * Text with a broken escape is kept as written; it names no key of the format.
+ * @example keyText("\\u0052ecords") // "Records"
+ */
+function keyText(raw: string): string {
+  if (!raw.includes("\\")) return raw;
+  try {
+    return JSON.parse(`"${raw}"`) as string;
+  } catch {
+    return raw;
+  }
+}
+
 /** The text is not a JSON object, or ends before it closes. */
 export class NotRecordsJson extends Error {
   override name = "NotRecordsJson";
@@ -24,7 +38,8 @@ export class NotRecordsJson extends Error {
  * into the JSON text of each element of `Records` as chunks arrive, so a file
  * never needs to be held whole: memory is one chunk plus one record. Only the
  * structure is followed here (strings, brackets); each element is parsed by
- * its reader. An object without `Records` (e.g. a digest file) has no records.
+ * its reader. Keys are read as JSON means them, escapes and all (`"Rec\u006frds"`
+ * is `Records`). An object without `Records` (e.g. a digest file) has no records.
  * @example const s = new RecordsSplitter(); s.push('{"Records":[{"a":1},', emit); s.push('{"b":"]"}]}', emit); s.end()
  *          // emit('{"a":1}'), emit('{"b":"]"}')
  */
@@ -72,7 +87,7 @@ export class RecordsSplitter {
         else {
           this.#inString = false;
           if (keyStart !== -1) {
-            this.#lastKey = (this.#keyParts ?? []).join("") + chunk.slice(keyStart, i);
+            this.#lastKey = keyText((this.#keyParts ?? []).join("") + chunk.slice(keyStart, i));
             this.#keyParts = undefined;
             keyStart = -1;
           }

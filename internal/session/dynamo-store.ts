@@ -12,18 +12,12 @@ import { SentinelError } from "../aws/errors.ts";
 import { isJsonObject } from "../aws/json-object.ts";
 import { isMissingIndex, toSentinelError } from "../aws/sdk-errors.ts";
 import { parseTimestamp } from "../timefilter/instant.ts";
+import { leadingDateStart } from "../timefilter/leading-date.ts";
 import { inWindow } from "../timefilter/parse-when.ts";
 import { olderTextBound } from "../timefilter/widen.ts";
 import { elapsed } from "./elapsed.ts";
 import { itemKey, itemLabel, malformedLabel, type RawItem, readItem } from "./item-schema.ts";
-import {
-  describePlan,
-  type ListingPlan,
-  planListing,
-  planOutlierQueries,
-  type TextRange,
-  textRange,
-} from "./listing-plan.ts";
+import { describePlan, type ListingPlan, planListing, planOutlierQueries } from "./listing-plan.ts";
 import type { Session, SessionFilter } from "./session.ts";
 import type { FindEvents, FindResult, GetResult, SessionCollector, SessionStore } from "./store.ts";
 
@@ -49,19 +43,19 @@ function matches(s: Session, filter: SessionFilter): boolean {
 /**
  * Whether a malformed item could be in the result (SPEC §5), by the rules of
  * the plan's invariant (listing-plan.ts): equality filters compare the stored
- * string; a `created_at` that parses is placed by its instant, text that starts
- * with a digit by the text range, anything else cannot be placed and counts.
+ * string; a `created_at` that parses is placed by its instant, one that begins
+ * with a real date at the start of that UTC day (leading-date.ts); anything
+ * else cannot be placed and counts wherever it is read.
  */
-function couldMatch(item: RawItem, filter: SessionFilter, range: TextRange): boolean {
+function couldMatch(item: RawItem, filter: SessionFilter): boolean {
   const text = (name: string) => (item[name] as { S?: unknown } | undefined)?.S;
   for (const name of ["user", "profile", "status"] as const) {
     if (filter[name] !== undefined && text(name) !== filter[name]) return false;
   }
   const created = text("created_at");
-  if (typeof created !== "string" || !(created >= "0" && created < ":")) return true;
-  const at = parseTimestamp(created);
-  if (at !== undefined) return inWindow(at, filter.window);
-  return created >= range.low && created <= range.high;
+  if (typeof created !== "string") return true;
+  const at = parseTimestamp(created) ?? leadingDateStart(created);
+  return at === undefined || inWindow(at, filter.window);
 }
 
 const isCount = (value: unknown) => Number.isSafeInteger(value) && (value as number) >= 0;
@@ -143,7 +137,6 @@ export class DynamoSessionStore implements SessionStore {
     outer.signal?.addEventListener("abort", () => stopAll.abort(outer.signal?.reason), { once: true });
     const events = { ...outer, signal: stopAll.signal };
     events.onDebug?.(`plan: ${describePlan(plan, segments)}`);
-    const range = textRange(filter);
     // Keyed by item, so an item met by two reads is counted once (SPEC §5).
     const malformed = new Map<string, { id: string; label: string }>();
     const totals = { itemsRead: 0, matched: 0, pages: 0 };
@@ -156,7 +149,7 @@ export class DynamoSessionStore implements SessionStore {
         const reading = readItem(item);
         if ("problem" in reading) {
           const key = itemKey(item);
-          if (!malformed.has(key) && couldMatch(item, filter, range)) {
+          if (!malformed.has(key) && couldMatch(item, filter)) {
             malformed.set(key, { id: itemLabel(item), label: malformedLabel(item, reading.problem) });
           }
         } else if (matches(reading.session, filter)) {

@@ -15,7 +15,7 @@ export type ListingPlan = {
   expressionAttributeValues: Record<string, AttributeValueS>;
 };
 
-/** The `created_at` text range of a listing: every item read with text in [low, high] is placed by it. */
+/** The `created_at` text range of a listing: it holds the text of every item placed in the window. */
 export type TextRange = { low: string; high: string };
 
 type FilterAttribute = "user" | "profile" | "status";
@@ -43,13 +43,17 @@ const AFTER_DIGITS = ":";
  *
  * - A valid timestamp inside the window has text in the range [low, high]
  *   of `textRange` (widen.ts: whole days around the window, any case of
- *   "T"/"Z", any fraction and offset). The main read covers that range: an
- *   index's key condition, or a Scan's filter. Items read are then validated
- *   (SPEC §1) and filtered on parsed instants (`inWindow`), so the range may
- *   hold more than the window.
+ *   "T"/"Z", any fraction and offset), and so has malformed text placed in
+ *   the window by the date it begins with (SPEC §5, leading-date.ts: the
+ *   start of that UTC day), whatever follows the date. The main read covers
+ *   that range: an index's key condition, or a Scan's filter. Items read are
+ *   then validated (SPEC §1) and filtered on parsed or placed instants
+ *   (`inWindow`), so the range may hold more than the window.
  * - Text that starts with a digit but lies outside the range is a valid
- *   timestamp outside the window, or malformed text that is placed outside
- *   the window by its text (SPEC §5): it cannot match.
+ *   timestamp outside the window, or malformed text placed outside it: it
+ *   cannot match. Text that starts with a digit but with no real date
+ *   ("2026-02-30…", "2026-1-5") cannot be placed: it is reported by the
+ *   reads whose range holds it, as they are the ones that see it.
  * - Text that does not start with a digit (below "0", or from ":" on),
  *   a `created_at` that is not a string, or none at all cannot be placed in
  *   or out of the window: the Scan's filter keeps those, and on an index the

@@ -57,19 +57,27 @@ test("createdAtTextRange() holds the text of every stored form of the window's e
 
 test("createdAtTextRange() stays within four-digit years at both ends of time", () => {
   const whole = { since: FIRST_INSTANT, until: LAST_INSTANT };
-  expect(createdAtTextRange(whole)).toEqual({ low: "0000-12-31", high: "9999-12-31~" });
-  expect(createdAtTextRange({ until: at("9999-12-31T00:00:00Z") })).toEqual({ high: "9999-12-31~" });
+  // No day follows 9999-12-31: the high end is above every text that begins with it.
+  expect(createdAtTextRange(whole)).toEqual({ low: "0000-12-31", high: "9:" });
+  expect(createdAtTextRange({ until: at("9999-12-31T00:00:00Z") })).toEqual({ high: "9:" });
+  expect(createdAtTextRange({ until: at("9999-12-30T23:59:59.999999999Z") })).toEqual({ high: "9999-12-31~" });
   expect(createdAtTextRange({ since: at("0001-01-01T00:00:00+00:00"), until: at("0001-01-01T12:00:00Z") })).toEqual({
     low: "0000-12-31",
     high: "0001-01-02~",
   });
-  for (const text of ["9999-12-31T23:59:59.999999999Z", "9999-12-31t23:59:59+23:59", "0000-12-31T00:01:00-23:59"]) {
+  for (const text of [
+    "9999-12-31T23:59:59.999999999Z",
+    "9999-12-31t23:59:59+23:59",
+    "0000-12-31T00:01:00-23:59",
+    "9999-12-31~~",
+    "9999-12-31\u{10ffff}",
+  ]) {
     expect(within(text, createdAtTextRange(whole))).toBe(true);
   }
   // Instants beyond the representable years (a long duration) clamp as well.
   expect(createdAtTextRange({ since: { sec: -1e12, nanos: 0 }, until: { sec: 1e12, nanos: 0 } })).toEqual({
     low: "0000-01-01",
-    high: "9999-12-31~",
+    high: "9:",
   });
 });
 
@@ -99,4 +107,26 @@ test("olderTextBound() matches its documented example and is below anything as n
   expect("2026-01-19T10:01:00-23:59" >= olderTextBound(kept)).toBe(true);
   expect("2026-01-19t10:01:00-23:59" >= olderTextBound(kept)).toBe(true);
   expect(olderTextBound(at("0001-01-01T00:00:00Z"))).toBe("0000-12-31");
+});
+
+test("createdAtTextRange() holds every text whose leading date starts within the window", () => {
+  const random = randomSource(20261121);
+  const SUFFIXES = ["", "T25:00:00Z", "Tgarbage", "T10:00:00", "~~~", "\u{10ffff}", " ", "0"];
+  for (let n = 0; n < 2_000; n++) {
+    // Two edges within a few days of each other, around 2026 or the ends of time.
+    const base = [1_767_225_600, -62_135_596_800, 253_402_041_600][Math.floor(random() * 3)] as number;
+    const a = base + Math.floor(random() * 5 * 86_400);
+    const b = a + Math.floor(random() * 3 * 86_400);
+    const window = { since: { sec: a, nanos: Math.floor(random() * 1e9) }, until: { sec: b, nanos: 999_999_999 } };
+    const range = createdAtTextRange(window);
+    for (let day = Math.floor(a / 86_400) - 2; day <= Math.floor(b / 86_400) + 2; day++) {
+      const start = day * 86_400;
+      const placedIn =
+        (start > window.since.sec || (start === window.since.sec && window.since.nanos === 0)) && start <= b;
+      if (!placedIn) continue;
+      const iso = new Date(start * 1000).toISOString();
+      if (!/^\d{4}-/.test(iso)) continue;
+      for (const suffix of SUFFIXES) expect(within(iso.slice(0, 10) + suffix, range)).toBe(true);
+    }
+  }
 });

@@ -17,20 +17,31 @@ function dayText(t: Instant, days: number): string {
   return formatSeconds({ sec: day * SECONDS_PER_DAY, nanos: 0 }).slice(0, 10);
 }
 
+// Above every text that starts with "99" (and below ":", where text that
+// starts with a digit ends): the high end once the day after `until` is past
+// 9999-12-31, whatever follows that date in a malformed text.
+const ABOVE_LAST_DAY = "9:";
+
 /**
  * A string range that holds the stored `created_at` text of every item whose
- * instant lies in the window. A stored timestamp carries a zone offset of up to
- * ±23:59, so its date (local wall time) is the UTC date, the day before or the
- * day after; whatever follows the date ("T" or "t", time, fraction, zone) sorts
- * below "~". So the range is whole days: from the day before `since` to the day
- * after `until`, "~" appended to the high end. It holds more than the window
+ * instant lies in the window, and of every malformed one placed in it by the
+ * date it begins with (leading-date.ts). A stored timestamp carries a zone
+ * offset of up to ±23:59, so its date (local wall time) is the UTC date, the
+ * day before or the day after; whatever follows the date ("T" or "t", time,
+ * fraction, zone) sorts below "~". So the range is whole days: from the day
+ * before `since` to the day after `until`, "~" appended to the high end; a text
+ * placed in the window begins with a date from `since`'s to `until`'s, so
+ * whatever follows that date it lies inside. It holds more than the window
  * (up to two days), so the exact window is applied after reading. Without
  * `since` there is no low end.
  * @example createdAtTextRange({ since: 2026-01-20T10:00:00Z, until: 2026-01-21T00:00:00Z })
  *          // { low: "2026-01-19", high: "2026-01-22~" }
  */
 export function createdAtTextRange(window: TimeWindow): { low?: string; high: string } {
-  const high = `${dayText(window.until, 1)}~`;
+  const high =
+    Math.floor(window.until.sec / SECONDS_PER_DAY) + 1 > LAST_TEXT_DAY
+      ? ABOVE_LAST_DAY
+      : `${dayText(window.until, 1)}~`;
   if (window.since === undefined) return { high };
   return { low: dayText(window.since, -1), high };
 }

@@ -85,7 +85,7 @@ describe.each(PATHS)("read path %s", (_, table, filter) => {
   test("an item whose created_at sorts below the range is reported once; lower-case t and z are rows at the window's edge", async () => {
     const result = await listing(table(), [...filter, "--until", "2026-11-26T12:00:00Z"]);
     expect(result.ids).toEqual(["f", "3", "6", "5", "2", "9", "a"].map(id));
-    // c starts like a date and is placed by its text (inside the range); b's text lies after it.
+    // c is placed at the start of its date, 0001-01-01T00:00:00Z, inside; b at 9999-12-31T00:00:00Z, after it.
     expect(result.stderr).toBe(warning(["1", "4", "7", "c"]));
     expect(result.code).toBe(3);
   });
@@ -112,7 +112,7 @@ describe.each(PATHS)("read path %s", (_, table, filter) => {
   test("--since 2026-01-01 --until 9999-12-31T23:59:59Z is a window, not a ValidationException", async () => {
     const result = await listing(table(), [...filter, "--since", "2026-01-01", "--until", "9999-12-31T23:59:59Z"]);
     expect(result.ids).toEqual(["8", "e", "f", "3", "6", "5", "2"].map(id));
-    // c's text "0001-…" lies below the range of a window from 2026: placed before it.
+    // c is placed at 0001-01-01T00:00:00Z, before a window from 2026; b at 9999-12-31T00:00:00Z, inside.
     expect(result.stderr).toBe(warning(["1", "4", "7", "b"]));
   });
 
@@ -236,5 +236,161 @@ describe("credentials in an endpoint URL are never printed", () => {
       `error: cannot reach DynamoDB at http://***@127.0.0.1:${closedPort}/ (ECONNREFUSED)`,
     );
     expect(result.stdout + result.stderr).not.toContain(PASSWORD);
+  });
+});
+
+describe("a malformed created_at that begins with a date is placed at the start of that UTC day", () => {
+  const mid = (suffix: string) => `00000000000000${suffix}`;
+  // suffix → created_at (e: malformed, b: good); where SPEC §5 places it, worked out by hand.
+  const PLACED: [string, string][] = [
+    ["e1", "2026-11-21T25:00:00Z"], // hour 25: 2026-11-21T00:00:00Z
+    ["e2", "2026-11-19T10:00:00"], // no zone: 2026-11-19T00:00:00Z
+    ["e3", "2026-11-21Tgarbage"], // 2026-11-21T00:00:00Z
+    ["e4", "2026-11-20T06:00:00.5"], // no zone: 2026-11-20T00:00:00Z
+  ];
+  const UNPLACED: [string, string][] = [["e5", "garbage"]]; // no date: every window reports it
+  const LAST_DAY: [string, string][] = [["e6", "9999-12-31~~"]]; // 9999-12-31T00:00:00Z, the last day there is
+  const GOOD: [string, string][] = [
+    ["b1", "2026-11-20T05:59:59.999999999Z"],
+    ["b2", "2026-11-20t06:00:00z"],
+    ["b3", "2026-11-20T12:00:00+02:00"], // 10:00Z
+    ["b4", "2026-11-21T00:00:00Z"],
+  ];
+  let table: string;
+  beforeAll(async () => {
+    table = await freshTable(
+      "placed",
+      [...PLACED, ...UNPLACED, ...LAST_DAY, ...GOOD].map(([suffix, created]) => ({
+        id: { S: mid(suffix) },
+        user: { S: "alice" },
+        status: { S: "active" },
+        created_at: { S: created },
+      })),
+    );
+  });
+
+  /** The ids a warning names, checking the count it gives (every window here names at most 5). */
+  const named = (stderr: string): string[] => {
+    const match = /^warning: skipped (\d+) malformed session item\(s\): (.*)$/m.exec(stderr);
+    if (match === null) return [];
+    const ids = (match[2] as string).split(/, (?=[0-9a-f]{16} \()/).map((label) => label.slice(0, 16));
+    expect(ids.length).toBe(Number(match[1]));
+    return ids;
+  };
+
+  test("a window on 2026-11-20 reports only the items placed on that day and those that cannot be placed", async () => {
+    const result = await listing(table, [
+      "--since",
+      "2026-11-20T00:00:00Z",
+      "--until",
+      "2026-11-20T23:59:59.999999999Z",
+    ]);
+    expect(result.ids).toEqual(["b3", "b2", "b1"].map(mid));
+    expect(result.stderr).toBe(
+      `warning: skipped 2 malformed session item(s): ${mid("e4")} (created_at "2026-11-20T06:00:00.5": not an RFC 3339 timestamp), ${mid("e5")} (created_at "garbage": not an RFC 3339 timestamp)\n`,
+    );
+    expect(result.code).toBe(3);
+  });
+
+  test("a window that ends 1 ns before a placed item's day does not report it; one that ends at its start does", async () => {
+    const before = await listing(table, [
+      "--user",
+      "alice",
+      "--since",
+      "2026-11-20T12:00:00Z",
+      "--until",
+      "2026-11-20T23:59:59.999999999Z",
+    ]);
+    expect(named(before.stderr)).toEqual([mid("e5")]);
+    const at = await listing(table, [
+      "--user",
+      "alice",
+      "--since",
+      "2026-11-20T12:00:00Z",
+      "--until",
+      "2026-11-21T00:00:00Z",
+    ]);
+    expect(at.ids).toEqual(["b4"].map(mid));
+    expect(named(at.stderr)).toEqual(["e1", "e3", "e5"].map(mid));
+  });
+
+  test("an item placed on 9999-12-31 is read by a window that ends that day, whatever follows its date", async () => {
+    const result = await listing(table, ["--since", "9999-12-30T12:00:00Z", "--until", "9999-12-31T00:00:00Z"]);
+    expect(result.ids).toEqual([]);
+    expect(named(result.stderr)).toEqual(["e5", "e6"].map(mid));
+  });
+
+  // 12 windows of 6 hours, 2026-11-19T00:00:00Z to 2026-11-21T23:59:59.999999999Z, meeting to the ns.
+  const SIX_HOURS_MS = 6 * 3_600_000;
+  const START_MS = Date.UTC(2026, 10, 19);
+  const edge = (ms: number) => new Date(ms).toISOString().replace(".000Z", ".000000000Z");
+  const lastNs = (ms: number) => new Date(ms - 1000).toISOString().replace(".000Z", ".999999999Z");
+  const tiles = Array.from({ length: 12 }, (_, i) => ({
+    since: edge(START_MS + i * SIX_HOURS_MS),
+    until: lastNs(START_MS + (i + 1) * SIX_HOURS_MS),
+  }));
+
+  /** How many windows named each id, and listed each row. */
+  const tally = (runs: { ids: string[]; stderr: string }[]) => {
+    const count = new Map<string, number>();
+    for (const run of runs)
+      for (const id of [...run.ids, ...named(run.stderr)]) count.set(id, (count.get(id) ?? 0) + 1);
+    return Object.fromEntries([...count].sort(([a], [b]) => (a < b ? -1 : 1)));
+  };
+  const ONCE_EACH = {
+    [mid("b1")]: 1,
+    [mid("b2")]: 1,
+    [mid("b3")]: 1,
+    [mid("b4")]: 1,
+    [mid("e1")]: 1,
+    [mid("e2")]: 1,
+    [mid("e3")]: 1,
+    [mid("e4")]: 1,
+    [mid("e5")]: 12,
+  };
+
+  test.each([
+    ["a parallel Scan", ["--segments", "4"]],
+    ["gsi-user", ["--user", "alice"]],
+  ])(
+    "12 six-hour windows (--since/--until to the ns) through %s report each placed item once in total",
+    async (_, filter) => {
+      expect(tiles[0]).toEqual({ since: "2026-11-19T00:00:00.000000000Z", until: "2026-11-19T05:59:59.999999999Z" });
+      expect(tiles[11]?.until).toBe("2026-11-21T23:59:59.999999999Z");
+      const runs = [];
+      for (const tile of tiles)
+        runs.push(await listing(table, [...filter, "--since", tile.since, "--until", tile.until]));
+      expect(tally(runs)).toEqual(ONCE_EACH);
+    },
+  );
+
+  test("a 6-hourly checkpoint reports each placed item in one run only", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sentinel-placed-"));
+    try {
+      const checkpoint = join(dir, "sessions.ckpt");
+      const runs = [];
+      for (const [i, tile] of tiles.entries()) {
+        const result = await runBinary(
+          [
+            "server-sessions",
+            "--table",
+            table,
+            "--output",
+            "csv",
+            "--checkpoint",
+            checkpoint,
+            ...(i === 0 ? ["--since", tile.since] : []),
+            "--until",
+            tile.until,
+          ],
+          env(),
+        );
+        expect(result.code === 0 || result.code === 3).toBe(true);
+        runs.push({ ids: csvIds(result.stdout), stderr: result.stderr });
+      }
+      expect(tally(runs)).toEqual(ONCE_EACH);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

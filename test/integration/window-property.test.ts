@@ -57,6 +57,19 @@ function referenceNs(text: string): bigint | undefined {
   return ns < FIRST_NS || ns > LAST_NS ? undefined : ns;
 }
 
+const LAST_DAY_NS = BigInt(Date.parse("9999-12-31T00:00:00Z")) * NS_PER_MS;
+
+/** Nanoseconds of the start of the UTC day of the real date "YYYY-MM-DD" a text begins with, via Date. */
+function referenceDayNs(text: string): bigint | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(text);
+  if (m === null) return undefined;
+  const [year, month, day] = m.slice(1, 4).map(Number) as [number, number, number];
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined;
+  return BigInt(date.getTime()) * NS_PER_MS;
+}
+
 const text = (item: Item, name: string) => item[name]?.S;
 
 /** SPEC §1 on the attributes the generator writes, checked without the program's code. */
@@ -101,9 +114,10 @@ function expected(
       (name) => equality[name] === undefined || text(item, name) === equality[name],
     );
   const inWindow = (ns: bigint) => (window.sinceNs === undefined || ns >= window.sinceNs) && ns <= window.untilNs;
-  // Malformed text that starts with a digit is placed by its text (SPEC §5): whole days around the window.
+  // Malformed text that starts with a digit but with no real date cannot be placed (SPEC §5): the
+  // reads whose text range (whole days around the window) holds it see it and report it.
   const low = window.sinceNs === undefined ? "0" : dayText(window.sinceNs, -1);
-  const high = `${dayText(window.untilNs, 1)}~`;
+  const high = window.untilNs >= LAST_DAY_NS ? "9:" : `${dayText(window.untilNs, 1)}~`;
   const rows: { id: string; ns: bigint }[] = [];
   const malformed: string[] = [];
   for (const item of items) {
@@ -115,9 +129,10 @@ function expected(
       if (inWindow(ns)) rows.push({ id, ns });
       continue;
     }
-    const ns = created === undefined ? undefined : referenceNs(created);
-    const placeable = created !== undefined && /^[0-9]/.test(created);
-    if (!placeable || (ns !== undefined ? inWindow(ns) : created >= low && created <= high)) malformed.push(id);
+    // Placed by its instant, else at the start of the UTC day its text begins with.
+    const ns = created === undefined ? undefined : (referenceNs(created) ?? referenceDayNs(created));
+    const digitFirst = created !== undefined && /^[0-9]/.test(created);
+    if (ns !== undefined ? inWindow(ns) : !digitFirst || (created >= low && created <= high)) malformed.push(id);
   }
   rows.sort((a, b) => (a.ns !== b.ns ? (a.ns > b.ns ? -1 : 1) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return { rows: rows.map((row) => row.id), malformed: malformed.sort() };
@@ -184,7 +199,17 @@ const GARBAGE = [
 /** A created_at that is not a timestamp: undefined = missing. Only `bareOnly` ones need a table without indexes. */
 function malformedCreated(): { value: AttributeValue | undefined; bareOnly: boolean } {
   const valid = validStamp()?.text ?? "2026-01-20T10:00:00Z";
-  const roll = int(9);
+  const roll = int(12);
+  // Placed at the start of the day they begin with: hour 25, no zone, garbage after the date.
+  if (roll === 9) return { value: { S: `${valid.slice(0, 11)}25${valid.slice(13)}` }, bareOnly: false };
+  if (roll === 10)
+    return { value: { S: pick([valid.slice(0, 19), `${valid.slice(0, 10)}Tgarbage`]) }, bareOnly: false };
+  // Starts with a digit but no real date: cannot be placed.
+  if (roll === 11)
+    return {
+      value: { S: `${valid.slice(0, 5)}${pick(["1-5", "02-30", "13-01"])}${valid.slice(10)}` },
+      bareOnly: false,
+    };
   if (roll === 0) return { value: { S: `${valid.slice(0, 5)}02-30${valid.slice(10)}` }, bareOnly: false };
   if (roll === 1) return { value: { S: `${valid.slice(0, 11)}24${valid.slice(13)}` }, bareOnly: false };
   if (roll === 2) return { value: { S: `${valid.slice(0, 14)}60${valid.slice(16)}` }, bareOnly: false };
@@ -341,6 +366,42 @@ describe.each(PATHS)("%s: 50 windows, each equal to the brute-force result", (_,
     expect(malformed).toBeGreaterThan(100);
   }, 60_000);
 });
+
+test("windows that tile two months, to the ns, name each item placed in them exactly once in total", async () => {
+  // 12 windows that meet to the nanosecond, cut at random instants (some of them items' instants).
+  const spanFrom = BigInt(FROM_S - 86_400) * NS_PER_S;
+  const spanTo = BigInt(TO_S + 86_400) * NS_PER_S;
+  const cuts = [spanFrom, ...Array.from({ length: 11 }, () => randomEdge()), spanTo + 1n].sort((a, b) =>
+    a < b ? -1 : a > b ? 1 : 0,
+  );
+  const tiles: Window[] = cuts.slice(1).map((end, i) => ({ sinceNs: cuts[i] as bigint, untilNs: end - 1n }));
+  const named = new Map<string, number>();
+  const rows = new Map<string, number>();
+  for (const tile of tiles) {
+    const got = await read(bare, tile, {});
+    for (const id of got.malformed) named.set(id, (named.get(id) ?? 0) + 1);
+    for (const id of got.rows) rows.set(id, (rows.get(id) ?? 0) + 1);
+  }
+  let placed = 0;
+  for (const item of bareItems) {
+    const id = text(item, "id") as string;
+    const created = text(item, "created_at");
+    const ns = created === undefined ? undefined : (referenceNs(created) ?? referenceDayNs(created));
+    const inSpan = ns !== undefined && ns >= spanFrom && ns <= spanTo;
+    if (referenceValid(item)) {
+      expect({ id, rows: rows.get(id) ?? 0 }).toEqual({ id, rows: inSpan ? 1 : 0 });
+      continue;
+    }
+    if (ns !== undefined) {
+      if (inSpan) placed++;
+      expect({ id, named: named.get(id) ?? 0 }).toEqual({ id, named: inSpan ? 1 : 0 });
+    } else if (!(created !== undefined && /^[0-9]/.test(created))) {
+      // Cannot be placed: every window names it.
+      expect({ id, named: named.get(id) }).toEqual({ id, named: tiles.length });
+    }
+  }
+  expect(placed).toBeGreaterThan(200);
+}, 60_000);
 
 // ---------------------------------------------------------------- a sample through the binary
 
