@@ -59,6 +59,7 @@ async function logFiles(dir: string): Promise<string[]> {
  */
 export class LogFilesSource implements EventSource {
   readonly label: string;
+  filesRead = 0;
   readonly #dir: string;
 
   constructor(dir: string) {
@@ -89,6 +90,7 @@ export class LogFilesSource implements EventSource {
     for (const file of files) {
       signal?.throwIfAborted();
       yield* this.#readFile(file);
+      this.filesRead++;
     }
   }
 

@@ -6,6 +6,12 @@ import { readSessionsExport } from "../audit/sessions-file.ts";
 import type { EventSource } from "../audit/source.ts";
 import type { ConnectionOptions } from "../aws/connection.ts";
 import { UsageError } from "../aws/errors.ts";
+import { withoutUrlCredentials } from "../aws/sdk-errors.ts";
+import { unwritableReason } from "../evidence/atomic-file.ts";
+import { auditManifestObject } from "../evidence/audit-manifest.ts";
+import { writeEvidence } from "../evidence/evidence-files.ts";
+import { fileIdentity, sameFile } from "../evidence/file-identity.ts";
+import { HashingWriter } from "../evidence/hashing-writer.ts";
 import { FINDINGS_FORMATS, type FindingRow, type FindingsFormat, writeFindings } from "../output/findings-format.ts";
 import { printable } from "../output/printable.ts";
 import { formatNano } from "../timefilter/instant.ts";
@@ -14,9 +20,11 @@ import { type Command, oneOf, toggle, value } from "./command.ts";
 import { CONNECTION_FLAGS, connectionOptions } from "./connection-flags.ts";
 import type { Deps } from "./deps.ts";
 import { ExitCode } from "./exit-code.ts";
+import { kmsSigner } from "./export-env.ts";
 import * as flag from "./flag-values.ts";
 import { LISTING_PACING } from "./gc-pacer.ts";
 import { count, say } from "./io.ts";
+import { SIGNING_FLAGS, signingOption } from "./signing-flags.ts";
 
 export type AuditUntrackedOptions = {
   table: string;
@@ -31,6 +39,11 @@ export type AuditUntrackedOptions = {
   output: FindingsFormat;
   formulaGuard: boolean;
   debug: boolean;
+  /** --manifest FILE (SPEC §13.4) and --sign-with. */
+  manifest?: string;
+  signWith?: { keyId: string; algorithm?: string };
+  /** argv after the program name, for the manifest. */
+  argv: readonly string[];
 };
 
 const MALFORMED_PREVIEW = 5;
@@ -72,6 +85,13 @@ function toRow({ event, verdict }: AuditedEvent): FindingRow {
   };
 }
 
+/** The regions whose LookupEvents are read: --trail-region, else the region in use plus us-east-1. */
+function regionsOf(opts: AuditUntrackedOptions, tableRegion: string | undefined): string[] {
+  return opts.trailRegions.length > 0
+    ? [...new Set(opts.trailRegions)]
+    : [...new Set([tableRegion ?? GLOBAL_STS_REGION, GLOBAL_STS_REGION])];
+}
+
 /** Calls `collect` each time `events` more events were audited. */
 function collectEvery(events: number, collect: (() => void) | undefined) {
   let nextAt = events;
@@ -85,6 +105,7 @@ function collectEvery(events: number, collect: (() => void) | undefined) {
 /** `sentinel audit untracked-sessions`: every AssumeRole of the window, matched to Sentinel sessions (SPEC §9). */
 export async function auditUntracked(opts: AuditUntrackedOptions, deps: Deps): Promise<ExitCode> {
   const { io } = deps;
+  const startedAt = io.now();
   const debug = (line: string) => (opts.debug ? void say(io, `debug: ${printable(line)}`) : undefined);
   const logs = opts.cloudtrailLogs === undefined ? undefined : new LogFilesSource(opts.cloudtrailLogs);
   await logs?.check();
@@ -107,15 +128,7 @@ export async function auditUntracked(opts: AuditUntrackedOptions, deps: Deps): P
     } else {
       throw new Error("no session directory");
     }
-    let source: EventSource;
-    if (logs !== undefined) source = logs;
-    else {
-      const regions =
-        opts.trailRegions.length > 0
-          ? [...new Set(opts.trailRegions)]
-          : [...new Set([table?.region ?? GLOBAL_STS_REGION, GLOBAL_STS_REGION])];
-      source = deps.openCloudTrail(opts.connection, regions, debug);
-    }
+    const source: EventSource = logs ?? deps.openCloudTrail(opts.connection, regionsOf(opts, table?.region), debug);
     debug(`events from ${source.label}; sessions from ${directory.where}`);
     const result = await runAudit(source, directory, {
       window: opts.window,
@@ -125,8 +138,9 @@ export async function auditUntracked(opts: AuditUntrackedOptions, deps: Deps): P
       onBatch: collectEvery(EVENTS_PER_COLLECTION, collect),
     });
     const since = opts.window.since;
+    const stdout = opts.manifest === undefined ? io.stdout : new HashingWriter(io.stdout);
     await writeFindings(
-      io.stdout,
+      stdout,
       {
         window: { since: since === undefined ? "" : formatNano(since), until: formatNano(opts.window.until) },
         summary: result.summary,
@@ -151,8 +165,33 @@ export async function auditUntracked(opts: AuditUntrackedOptions, deps: Deps): P
         `warning: skipped ${count(result.malformedSessions.length)} malformed session item(s): ${preview(result.malformedSessions)}`,
       );
     }
-    if (result.findings > 0) return ExitCode.Findings;
-    return malformed ? ExitCode.Malformed : ExitCode.Ok;
+    const status = result.findings > 0 ? ExitCode.Findings : malformed ? ExitCode.Malformed : ExitCode.Ok;
+    if (stdout instanceof HashingWriter) {
+      const manifest = auditManifestObject({
+        version: `sentinel ${deps.version}`,
+        command: opts.argv.map(withoutUrlCredentials),
+        window: { since: since === undefined ? null : formatNano(since), until: formatNano(opts.window.until) },
+        events:
+          logs !== undefined
+            ? { kind: "logs", folder: opts.cloudtrailLogs as string }
+            : { kind: "api", regions: regionsOf(opts, table?.region) },
+        sessions:
+          opts.sessionsFrom !== undefined
+            ? { kind: "files", files: [opts.sessionsFrom] }
+            : { kind: "table", table: opts.table, region: table?.region ?? "" },
+        logFiles: source.filesRead ?? null,
+        eventsRead: result.summary.events,
+        summary: result.summary,
+        startedAt,
+        finishedAt: io.now(),
+        output: { format: opts.output, bytes: stdout.bytes, sha256: stdout.digest() },
+        exitStatus: status,
+      });
+      const signer =
+        opts.signWith === undefined ? undefined : kmsSigner(deps, opts.connection, opts.signWith, table?.region);
+      await writeEvidence(opts.manifest as string, manifest, signer);
+    }
+    return status;
   } finally {
     table?.close();
   }
@@ -200,6 +239,13 @@ listed newest first; the exit status is 4 when there is at least one.`,
       aliases: ["format"],
     }),
     "no-formula-guard": toggle("Output", "do not prefix CSV cells starting with = + - @ TAB CR with '"),
+    manifest: value(
+      "Evidence",
+      "FILE",
+      "when the audit finishes, write FILE: a JSON record of what was read and found,\nwith the SHA-256 of stdout (written atomically)",
+      { complete: "file" },
+    ),
+    ...SIGNING_FLAGS,
     ...CONNECTION_FLAGS,
   },
   examples: [
@@ -231,6 +277,28 @@ listed newest first; the exit status is 4 when there is at least one.`,
     if (cloudtrailLogs === "")
       throw new UsageError("--cloudtrail-logs needs a directory, e.g. --cloudtrail-logs ./trail");
     if (sessionsFrom === "") throw new UsageError("--sessions-from needs a file, e.g. --sessions-from archive.ndjson");
+    const manifest = raw.text("manifest");
+    if (manifest !== undefined) {
+      if (manifest === "") throw new UsageError("--manifest needs a file name");
+      const problem = unwritableReason(manifest);
+      if (problem !== undefined) {
+        throw new UsageError(`--manifest ${JSON.stringify(manifest)} cannot be written: ${problem}`);
+      }
+    }
+    const signWith = signingOption((name) => raw.text(name), manifest);
+    const clash = sameFile([
+      { name: "--manifest", identity: manifest === undefined ? undefined : fileIdentity(manifest) },
+      {
+        name: "the manifest's signature",
+        identity: signWith === undefined || manifest === undefined ? undefined : fileIdentity(`${manifest}.sig`),
+      },
+      { name: "stdout", identity: io.stdoutFile },
+    ]);
+    if (clash !== undefined) {
+      throw new UsageError(
+        `${clash} are the same file: the report, its manifest and its signature must be different files`,
+      );
+    }
     return {
       // The table is not read with --sessions-from, unless a region must be found.
       table:
@@ -247,6 +315,9 @@ listed newest first; the exit status is 4 when there is at least one.`,
       output: flag.outputFormat(raw.text("output"), [...FINDINGS_FORMATS]) as FindingsFormat,
       formulaGuard: !parsed.has("no-formula-guard"),
       debug: parsed.has("debug"),
+      ...(manifest === undefined ? {} : { manifest }),
+      ...(signWith === undefined ? {} : { signWith }),
+      argv: parsed.argv,
     };
   },
   run: auditUntracked,

@@ -1,4 +1,5 @@
 import type { ConnectionOptions } from "../aws/connection.ts";
+import { UsageError } from "../aws/errors.ts";
 import type { Signer } from "../evidence/signature.ts";
 import type { ExportEnv } from "../export/export-env.ts";
 import type { SessionSource } from "../export/session-source.ts";
@@ -43,11 +44,15 @@ export function kmsSigner(
   deps: Deps,
   connection: ConnectionOptions,
   key: { keyId: string; algorithm?: string },
-  region: string,
+  region: string | undefined,
 ): Signer {
   return {
     async sign(message) {
-      const kms = deps.kms({ ...connection, region: regionOfKeyArn(key.keyId) ?? connection.region ?? region });
+      const keyRegion = regionOfKeyArn(key.keyId) ?? connection.region ?? region;
+      if (keyRegion === undefined) {
+        throw new UsageError(`--sign-with "${key.keyId}": give the key's ARN, or --region for its region`);
+      }
+      const kms = deps.kms({ ...connection, region: keyRegion });
       try {
         return await kms.sign(key.keyId, message, key.algorithm);
       } finally {
