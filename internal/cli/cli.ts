@@ -178,6 +178,9 @@ export async function runCli(args: readonly string[], deps: Deps | CliDeps): Pro
   if (beforeEnd.some(isHelp)) return write(io.stdout, commandHelp(info, width()));
   await checkWithCac(info, tokens);
   const split = splitArgs(tokens, info.flags, info.name);
+  for (const [name, values] of split.values) {
+    if (values.includes(undefined)) throw new UsageError(`--${name} needs a value`);
+  }
   if (split.args.length < info.args.min) {
     throw new UsageError(
       info.args.missing ?? `sentinel ${info.name} needs more arguments: run sentinel ${info.name} --help`,

@@ -17,7 +17,7 @@ function bashValueWords(spec: FlagSpec): string {
   if (spec.values !== undefined) return `COMPREPLY=($(compgen -W "${spec.values.join(" ")}" -- "$cur"))`;
   // A comma list: complete the name after the last comma, keeping what is before it.
   if (spec.listOf !== undefined) {
-    return `prefix="\${cur%"\${cur##*,}"}"; COMPREPLY=($(compgen -P "$prefix" -W "${spec.listOf.join(" ")}" -- "\${cur##*,}")); type compopt >/dev/null 2>&1 && compopt -o nospace`;
+    return `prefix="\${cur%"\${cur##*,}"}"; COMPREPLY=($(compgen -P "$prefix" -W "${spec.listOf.join(" ")}" -- "\${cur##*,}")); compopt -o nospace 2>/dev/null`;
   }
   if (spec.complete !== undefined)
     return `COMPREPLY=($(compgen -${spec.complete === "directory" ? "d" : "f"} -- "$cur"))`;

@@ -24,7 +24,7 @@ export function helpWidth(io: {
  * Breaks `text` (one line) into lines of at most `width`, after a space (which
  * is dropped) or a comma; continuation lines start with `indent` spaces and end
  * the previous one with `joint`. A word longer than a whole line is cut.
- * @example wrapLine("  --columns LIST  id,user,profile", 24, 18) // ["  --columns LIST  id,", "                  user,profile"]
+ * @example wrapLine("  --columns LIST  id,user,profile", 26, 18) // ["  --columns LIST  id,user,", "                  profile"]
  */
 export function wrapLine(text: string, width: number, indent: number, joint = ""): string[] {
   const lines: string[] = [];

@@ -270,7 +270,9 @@ async function exportSessions(
     if (truncated) {
       const of = result.complete ? count(result.matched) : `at least ${count(result.matched)}`;
       const which = opts.order === "none" ? "first read" : "newest";
-      await note(`note: showing the ${count(keep.size)} ${which} of ${of} matching sessions; --limit 0 shows all`);
+      await note(
+        `note: showing the ${count(keep.size)} ${which} of ${of} matching sessions; ${result.complete ? "--limit 0 shows all" : "counting stopped once no more could be shown: --limit 0 shows and counts them all"}`,
+      );
     }
     let status: ExitCode = ExitCode.Ok;
     if (result.malformed.length > 0) {
