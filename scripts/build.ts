@@ -46,6 +46,7 @@ function compile(target: string, outfile: string, label: string): void {
     `--target=${target}`,
     "--minify",
     "--bytecode",
+    "--splitting",
     "--format=esm",
     "--no-compile-autoload-dotenv",
     "--no-compile-autoload-bunfig",

@@ -1,16 +1,18 @@
 // The process edge: argv, real streams, env, signals and the exit status.
 
-import { fullGC, heapSize } from "bun:jsc";
-import { readFileSync } from "node:fs";
+// Start-up: --help, --version, completion and usage errors load only the
+// command table and the dispatcher, and write with Bun.write; node's
+// process.stdout and process.stderr (which cost more to make than a whole
+// --help), the AWS SDK and the commands' modules come when a command runs.
+
+import { fstatSync, readFileSync, statSync } from "node:fs";
 import { constants } from "node:os";
 import { InterruptedError, SentinelError } from "../../internal/aws/errors.ts";
+import type { Deps } from "../../internal/cli/deps.ts";
 import { ExitCode } from "../../internal/cli/exit-code.ts";
-import { type GcPacing, gcPacer } from "../../internal/cli/gc-pacer.ts";
-import { type IO, interruptible } from "../../internal/cli/io.ts";
-import { erasingStatusLine } from "../../internal/cli/progress.ts";
+import type { IO } from "../../internal/cli/io.ts";
 import { isClosedPipe, reportFailure } from "../../internal/cli/report-failure.ts";
 import { descriptorIdentity } from "../../internal/evidence/file-identity.ts";
-import { awsDeps } from "./deps.ts";
 
 declare const SENTINEL_VERSION: string | undefined;
 declare const SENTINEL_COMMIT: string | undefined;
@@ -60,29 +62,100 @@ function stdoutWasClosed(): boolean {
   }
 }
 
+/**
+ * Whether fd 1 or 2 is a terminal. Only a character device other than
+ * /dev/null can be one; node's stream is asked (and made) only then.
+ */
+function isTerminal(fd: 1 | 2): boolean {
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isCharacterDevice() || stat.rdev === statSync("/dev/null").rdev) return false;
+  } catch {
+    // No such descriptor, or no /dev/null (Windows): node's stream decides.
+  }
+  return (fd === 1 ? process.stdout : process.stderr).isTTY === true;
+}
+
+/** One Bun.write per text: the dispatcher's short texts (help, completion, an `error:` line). */
+function textWriter(file: typeof Bun.stdout) {
+  return {
+    async write(chunk: string | Uint8Array): Promise<void> {
+      await Bun.write(file, chunk);
+    },
+  };
+}
+
 type StopSignal = "SIGINT" | "SIGTERM";
 
 const interrupt = new AbortController();
 let stoppedBy: StopSignal | undefined;
 let interruptionSaid: Promise<unknown> | undefined;
 
-// Which file stdout is, so that --manifest or --checkpoint cannot name it too.
-const stdoutFile = descriptorIdentity(1);
-
-const io: IO = {
-  stdout: interruptible(streamWriter(process.stdout), interrupt.signal),
-  // Only a terminal shows a progress line, so only there is one to erase.
-  stderr: process.stderr.isTTY ? erasingStatusLine(streamWriter(process.stderr)) : streamWriter(process.stderr),
-  stdoutIsTTY: process.stdout.isTTY === true,
-  ...(stdoutFile === undefined ? {} : { stdoutFile }),
-  ...(process.stdout.columns === undefined ? {} : { stdoutColumns: process.stdout.columns }),
-  stderrIsTTY: process.stderr.isTTY === true,
+/** The IO before a command runs. */
+const textIO: IO = {
+  stdout: textWriter(Bun.stdout),
+  stderr: textWriter(Bun.stderr),
+  get stdoutIsTTY() {
+    return isTerminal(1);
+  },
+  get stdoutColumns() {
+    return isTerminal(1) ? process.stdout.columns : undefined;
+  },
+  get stderrIsTTY() {
+    return isTerminal(2);
+  },
+  // Which file stdout is, so that --manifest or --checkpoint cannot name it too.
+  get stdoutFile() {
+    return descriptorIdentity(1);
+  },
   env: process.env,
   now: () => new Date(),
-  stdinIsTTY: process.stdin.isTTY === true,
-  readLine: async () => (await import("./read-line.ts")).readLine(process.stdin),
-  stdoutAfterStop: streamWriter(process.stdout),
 };
+
+/** The IO of a running command, made by commandIO(): node's streams, which wait for the reader. */
+let io: IO = textIO;
+
+async function commandIO(): Promise<IO> {
+  const [{ interruptible }, { erasingStatusLine }] = await Promise.all([
+    import("../../internal/cli/io.ts"),
+    import("../../internal/cli/progress.ts"),
+  ]);
+  process.stdout.on("error", (error) => {
+    if (isClosedPipe(error)) process.exit(ExitCode.Ok);
+  });
+  const stdoutFile = descriptorIdentity(1);
+  io = {
+    stdout: interruptible(streamWriter(process.stdout), interrupt.signal),
+    // Only a terminal shows a progress line, so only there is one to erase.
+    stderr: process.stderr.isTTY ? erasingStatusLine(streamWriter(process.stderr)) : streamWriter(process.stderr),
+    stdoutIsTTY: process.stdout.isTTY === true,
+    ...(stdoutFile === undefined ? {} : { stdoutFile }),
+    ...(process.stdout.columns === undefined ? {} : { stdoutColumns: process.stdout.columns }),
+    stderrIsTTY: process.stderr.isTTY === true,
+    env: process.env,
+    now: () => new Date(),
+    stdinIsTTY: process.stdin.isTTY === true,
+    readLine: async () => (await import("./read-line.ts")).readLine(process.stdin),
+    stdoutAfterStop: streamWriter(process.stdout),
+  };
+  return io;
+}
+
+/** What a command gets: its IO, the AWS factories and the paced collector. */
+async function commandDeps(): Promise<Deps> {
+  const [commandIo, { awsDeps }, { gcPacer }, { fullGC, heapSize }] = await Promise.all([
+    commandIO(),
+    import("./deps.ts"),
+    import("../../internal/cli/gc-pacer.ts"),
+    import("bun:jsc"),
+  ]);
+  return {
+    ...awsDeps(commandIo, interrupt.signal, versionLine()),
+    // JavaScriptCore's full collection; Bun.gc(true) also returns the allocator's free pages.
+    pacedCollector: (pacing) =>
+      gcPacer(pacing.returnFreePages ? () => Bun.gc(true) : () => void fullGC(), pacing, { heapBytes: heapSize }),
+  };
+}
 
 /** Says `error: interrupted` once, however many paths end the run. */
 function sayInterrupted(): Promise<unknown> {
@@ -117,22 +190,13 @@ function exitInterrupted(): never {
 async function main(): Promise<number> {
   process.on("SIGINT", () => onStopSignal("SIGINT"));
   process.on("SIGTERM", () => onStopSignal("SIGTERM"));
-  process.stdout.on("error", (error) => {
-    if (isClosedPipe(error)) process.exit(ExitCode.Ok);
-  });
   const debug = process.argv.includes("--debug");
   try {
     if (stdoutWasClosed()) {
       throw new SentinelError("cannot write output: stdout is closed: redirect it to a file or a pipe");
     }
-    const deps = {
-      ...awsDeps(io, interrupt.signal, versionLine()),
-      // JavaScriptCore's full collection; Bun.gc(true) also returns the allocator's free pages.
-      pacedCollector: (pacing: GcPacing) =>
-        gcPacer(pacing.returnFreePages ? () => Bun.gc(true) : () => void fullGC(), pacing, { heapBytes: heapSize }),
-    };
     const { runCli } = await import("../../internal/cli/cli.ts");
-    const code = await runCli(process.argv.slice(2), deps);
+    const code = await runCli(process.argv.slice(2), { io: textIO, version: versionLine(), commandDeps });
     // Stopped after the last write: still a stopped run, and it says so.
     if (stoppedBy !== undefined) throw new InterruptedError("interrupted");
     return code;

@@ -1,14 +1,21 @@
-import { CAC } from "cac";
+// Help, version, completion and usage errors come from the table's literal
+// (command-table.ts); the command's own module, cac and the value checks are
+// imported only once the words name a command to run.
 import { UsageError } from "../aws/errors.ts";
 import { canonicalFlag, joinDashValues, splitArgs, unknownFlag } from "./argv.ts";
-import type { AnyCommand, ParsedArgs } from "./command.ts";
-import { COMMANDS } from "./commands.ts";
-import { completionScript, SHELLS, type Shell } from "./completion.ts";
+import type { AnyCommand, CommandInfo, ParsedArgs } from "./command.ts";
+import { commandTable } from "./command-table.ts" with { type: "macro" };
+import { COMMAND_MODULES } from "./commands.ts";
 import type { Deps } from "./deps.ts";
 import { ExitCode } from "./exit-code.ts";
-import { FlagReader } from "./flag-values.ts";
-import { commandHelp, globalHelp } from "./help.ts";
+import { commandHelp, globalHelp, groupHelp, helpWidth } from "./help.ts";
+import type { IO } from "./io.ts";
 import { closest } from "./suggest.ts";
+
+// A macro's answer is the literal itself, not the Promise its type says. Through
+// a call, so the minifier keeps one copy of the literal rather than one per use.
+const TABLE: readonly CommandInfo[] = Object.freeze(commandTable() as unknown as CommandInfo[]);
+const SHELLS = ["bash", "zsh", "fish"] as const;
 
 const BUILT_IN = ["help", "version", "completion"] as const;
 
@@ -43,14 +50,14 @@ const isHelp = (token: string) => token === "--help" || token === "-h";
 const isVersion = (token: string) => token === "--version" || token === "-v";
 
 /** The table entry named by the leading words of argv, and how many words it took. */
-function findCommand(commands: readonly AnyCommand[], words: readonly string[]): [AnyCommand, number] | undefined {
+function findCommand(commands: readonly CommandInfo[], words: readonly string[]): [CommandInfo, number] | undefined {
   const two = commands.find((c) => c.name === `${words[0]} ${words[1]}`);
   if (two !== undefined) return [two, 2];
   const one = commands.find((c) => c.name === words[0]);
   return one === undefined ? undefined : [one, 1];
 }
 
-function unknownCommand(typed: string, commands: readonly AnyCommand[]): UsageError {
+function unknownCommand(typed: string, commands: readonly CommandInfo[]): UsageError {
   const names = [...commands.map((c) => c.name), ...BUILT_IN];
   const group = commands.filter((c) => c.name.startsWith(`${typed.split(" ")[0]} `));
   if (group.length > 0 && !typed.includes(" ")) {
@@ -58,7 +65,7 @@ function unknownCommand(typed: string, commands: readonly AnyCommand[]): UsageEr
       `"${typed}" needs a command: ${group.map((c) => c.name).join(", ")}; run sentinel help ${typed}`,
     );
   }
-  const guess = closest(typed, names);
+  const guess = closest(typed, names, { wordParts: true });
   const hint = guess === undefined ? "" : `did you mean "${guess}"? `;
   return new UsageError(`unknown command "${typed}": ${hint}run sentinel --help`);
 }
@@ -67,7 +74,8 @@ function unknownCommand(typed: string, commands: readonly AnyCommand[]): UsageEr
  * cac matches the command and flags the options no entry declares; our own
  * split (argv.ts) keeps values exactly as typed and words the messages.
  */
-function checkWithCac(command: AnyCommand, tokens: readonly string[]): void {
+async function checkWithCac(command: CommandInfo, tokens: readonly string[]): Promise<void> {
+  const { CAC } = await import("cac");
   const cli = new CAC("sentinel");
   const declared = cli.command(command.name, "").allowUnknownOptions();
   for (const [name, spec] of Object.entries(command.flags)) {
@@ -102,29 +110,40 @@ function camel(name: string): string {
   return name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
+/**
+ * What runCli needs before a command runs: the IO its own texts go to, and the
+ * command's Deps, asked for only when a command is about to run (main makes the
+ * process's streams and the AWS factories then). A full Deps serves for both.
+ */
+export type CliDeps = { io: IO; version: string; commandDeps(): Promise<Deps> };
+
+/** The full entry of `info`: its command's module is imported here, to run it. */
+async function loadCommand(info: CommandInfo): Promise<AnyCommand> {
+  const load = COMMAND_MODULES[TABLE.indexOf(info)];
+  if (load === undefined) throw new Error(`the command table has no "${info.name}"`);
+  return load();
+}
+
 /** Parses argv (without the runtime and script) and runs the command. */
-export async function runCli(
-  args: readonly string[],
-  deps: Deps,
-  commands: readonly AnyCommand[] = COMMANDS,
-): Promise<ExitCode> {
+export async function runCli(args: readonly string[], deps: Deps | CliDeps): Promise<ExitCode> {
+  const commands = TABLE;
   const { io } = deps;
+  const width = () => helpWidth(io);
   const first = args[0];
   if (first === undefined) {
-    await io.stderr.write(globalHelp(commands));
+    await io.stderr.write(globalHelp(commands, width()));
     return ExitCode.Usage;
   }
   if (first.startsWith("-")) {
     if (args.every((a) => isHelp(a) || isVersion(a)) && args.some(isHelp))
-      return write(io.stdout, globalHelp(commands));
-    if (args.length === 1 && isHelp(first)) return write(io.stdout, globalHelp(commands));
+      return write(io.stdout, globalHelp(commands, width()));
     if (args.length === 1 && isVersion(first)) return write(io.stdout, `sentinel ${deps.version}\n`);
-    if (isHelp(first) && args[1] !== undefined) return helpFor(args.slice(1), commands, deps);
+    if (isHelp(first) && args[1] !== undefined) return helpFor(args.slice(1), io);
     throw new UsageError(
       `unknown flag "${first}" before a command: put flags after the command, e.g. sentinel server-sessions --table NAME; run sentinel --help`,
     );
   }
-  if (first === "help") return helpFor(args.slice(1), commands, deps);
+  if (first === "help") return helpFor(args.slice(1), io);
   const named = builtIn(first);
   if (named !== undefined && args.slice(1).some(isHelp)) return write(io.stdout, BUILT_IN_HELP[named]);
   if (first === "version") {
@@ -133,13 +152,18 @@ export async function runCli(
   }
   if (first === "completion") {
     const shell = args[1];
-    if (args.length !== 2 || !SHELLS.includes(shell as Shell)) {
+    if (args.length !== 2 || !SHELLS.includes(shell as (typeof SHELLS)[number])) {
       throw new UsageError(`sentinel completion needs one shell, ${SHELLS.join(", ")}: e.g. sentinel completion bash`);
     }
-    return write(io.stdout, completionScript(shell as Shell, commands));
+    const { completionScript } = await import("./completion.ts");
+    return write(io.stdout, completionScript(shell as (typeof SHELLS)[number], commands));
   }
   const found = findCommand(commands, args);
-  if (found === undefined)
+  if (found === undefined) {
+    // A group's help lists its commands: `sentinel audit --help`.
+    if (isGroup(first, commands) && args.slice(1).some(isHelp)) {
+      return write(io.stdout, groupHelp(first, commands, width()));
+    }
     throw unknownCommand(
       args
         .slice(0, 2)
@@ -147,50 +171,59 @@ export async function runCli(
         .join(" "),
       commands,
     );
-  const [command, words] = found;
+  }
+  const [info, words] = found;
   const tokens = args.slice(words);
   const beforeEnd = tokens.indexOf("--") === -1 ? tokens : tokens.slice(0, tokens.indexOf("--"));
-  if (beforeEnd.some(isHelp)) return write(io.stdout, commandHelp(command));
-  checkWithCac(command, tokens);
-  const split = splitArgs(tokens, command.flags, command.name);
-  if (split.args.length < command.args.min) {
+  if (beforeEnd.some(isHelp)) return write(io.stdout, commandHelp(info, width()));
+  await checkWithCac(info, tokens);
+  const split = splitArgs(tokens, info.flags, info.name);
+  for (const [name, values] of split.values) {
+    if (values.includes(undefined)) throw new UsageError(`--${name} needs a value`);
+  }
+  if (split.args.length < info.args.min) {
     throw new UsageError(
-      command.args.missing ?? `sentinel ${command.name} needs more arguments: run sentinel ${command.name} --help`,
+      info.args.missing ?? `sentinel ${info.name} needs more arguments: run sentinel ${info.name} --help`,
     );
   }
-  if (split.args.length > command.args.max) {
+  if (split.args.length > info.args.max) {
     const extra = split.args
-      .slice(command.args.max)
+      .slice(info.args.max)
       .map((a) => JSON.stringify(a))
       .join(" ");
-    throw new UsageError(`unexpected argument ${extra} for ${command.name}: run sentinel ${command.name} --help`);
+    throw new UsageError(`unexpected argument ${extra} for ${info.name}: run sentinel ${info.name} --help`);
   }
+  const [command, { FlagReader }] = await Promise.all([loadCommand(info), import("./flag-values.ts")]);
   const parsed: ParsedArgs = {
     flags: new FlagReader(split.values),
     has: (name) => split.switches.has(name),
     args: split.args,
     argv: args,
   };
-  return command.run(command.toOptions(parsed, io), deps);
+  const options = command.toOptions(parsed, io);
+  return command.run(options, "commandDeps" in deps ? await deps.commandDeps() : deps);
 }
 
-async function helpFor(words: readonly string[], commands: readonly AnyCommand[], deps: Deps): Promise<ExitCode> {
+const isGroup = (word: string, commands: readonly CommandInfo[]) => commands.some((c) => c.name.startsWith(`${word} `));
+
+async function helpFor(words: readonly string[], io: IO): Promise<ExitCode> {
+  const commands = TABLE;
+  const width = helpWidth(io);
   const wanted = words.filter((w) => !isHelp(w));
-  if (wanted.length === 0) return write(deps.io.stdout, globalHelp(commands));
+  if (wanted.length === 0) return write(io.stdout, globalHelp(commands, width));
   const named = builtIn(wanted[0]);
-  if (named !== undefined && wanted.length === 1) return write(deps.io.stdout, BUILT_IN_HELP[named]);
+  if (named !== undefined && wanted.length === 1) return write(io.stdout, BUILT_IN_HELP[named]);
   const found = findCommand(commands, wanted);
   if (found === undefined || found[1] !== wanted.length) {
-    const group = commands.filter((c) => c.name.startsWith(`${wanted[0]} `));
-    if (group.length > 0 && wanted.length === 1) {
-      return write(deps.io.stdout, `${group.map((c) => commandHelp(c)).join("\n")}`);
+    if (wanted.length === 1 && isGroup(wanted[0] as string, commands)) {
+      return write(io.stdout, groupHelp(wanted[0] as string, commands, width));
     }
     throw unknownCommand(wanted.join(" "), commands);
   }
-  return write(deps.io.stdout, commandHelp(found[0]));
+  return write(io.stdout, commandHelp(found[0], width));
 }
 
-async function write(out: Deps["io"]["stdout"], text: string): Promise<ExitCode> {
+async function write(out: IO["stdout"], text: string): Promise<ExitCode> {
   await out.write(text);
   return ExitCode.Ok;
 }

@@ -17,6 +17,8 @@ export type FlagSpec = {
   values?: readonly string[];
   /** Value kind for shell completion. */
   complete?: "file" | "directory";
+  /** The names a comma-separated value is made of (`--columns id,user`), for shell completion. */
+  listOf?: readonly string[];
   /** May be given more than once (each value kept). */
   repeatable?: boolean;
   /** Other spellings, e.g. `format` for `output`. */
@@ -54,6 +56,13 @@ export type Command<Options> = {
   toOptions(parsed: ParsedArgs, io: IO): Options;
   run(options: Options, deps: Deps): Promise<ExitCode>;
 };
+
+/**
+ * An entry without its functions: what help, completion and the flag checks
+ * read. The binary holds these as a literal (command-table.ts), so none of them
+ * loads a command's module.
+ */
+export type CommandInfo = Omit<Command<unknown>, "toOptions" | "run">;
 
 // biome-ignore lint/suspicious/noExplicitAny: the table holds commands of different option types
 export type AnyCommand = Command<any>;

@@ -1,15 +1,14 @@
-import { auditUntrackedSessions } from "./audit-untracked.ts";
 import type { AnyCommand } from "./command.ts";
-import { serverSessions } from "./list-sessions.ts";
-import { serverRevoke } from "./revoke-sessions.ts";
-import { serverSession } from "./show-session.ts";
-import { verifyCommand } from "./verify.ts";
 
-/** Every command, in the order help lists them. Help, parsing and completion come from these entries. */
-export const COMMANDS: readonly AnyCommand[] = [
-  serverSessions,
-  serverSession,
-  serverRevoke,
-  auditUntrackedSessions,
-  verifyCommand,
+/**
+ * Every command, in the order help lists them, each behind an import of its
+ * own module: running one loads that module alone. Help, parsing and
+ * completion come from the same entries, through command-table.ts.
+ */
+export const COMMAND_MODULES: readonly (() => Promise<AnyCommand>)[] = [
+  async () => (await import("./list-sessions.ts")).serverSessions,
+  async () => (await import("./show-session.ts")).serverSession,
+  async () => (await import("./revoke-sessions.ts")).serverRevoke,
+  async () => (await import("./audit-untracked.ts")).auditUntrackedSessions,
+  async () => (await import("./verify.ts")).verifyCommand,
 ];

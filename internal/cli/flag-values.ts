@@ -124,7 +124,10 @@ export function endpointUrl(value: string | undefined): string | undefined {
   return value;
 }
 
-/** A whole number within [min, max]. */
+/**
+ * A whole number within [min, max]; a max of Number.MAX_SAFE_INTEGER is no
+ * bound a person needs to read, and a min of 0 then means "no limit".
+ */
 export function wholeNumber(
   flag: string,
   value: string | undefined,
@@ -135,9 +138,19 @@ export function wholeNumber(
   if (value === undefined) return fallback;
   const parsed = v.safeParse(schemas.count, value);
   if (!parsed.success || parsed.output < min || parsed.output > max) {
-    throw invalid(flag, value, `give a whole number from ${min} to ${max}`);
+    throw invalid(flag, value, wholeNumberHint(min, max));
   }
   return parsed.output;
+}
+
+/**
+ * How a person reads the range of a whole number.
+ * @example wholeNumberHint(0, Number.MAX_SAFE_INTEGER) // "give a whole number, 0 for no limit"
+ * @example wholeNumberHint(1, 64) // "give a whole number from 1 to 64"
+ */
+export function wholeNumberHint(min: number, max: number): string {
+  if (max < Number.MAX_SAFE_INTEGER) return `give a whole number from ${min} to ${max}`;
+  return min === 0 ? "give a whole number, 0 for no limit" : `give a whole number of at least ${min}`;
 }
 
 /** --timeout: a positive duration up to one hour, in milliseconds. */

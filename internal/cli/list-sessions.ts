@@ -101,6 +101,8 @@ ties by id). With no filter at all, lists the caller's own sessions (STS identit
       "Output",
       "LIST",
       `comma-separated columns, or all: ${COLUMN_NAMES.join(",")}\n(default: the ten fields of csv and json; the table's seven for human)`,
+      // A comma-separated list: completion offers the names one by one.
+      { listOf: [...COLUMN_NAMES, "all"] },
     ),
     order: oneOf(
       "Output",

@@ -18,10 +18,17 @@ export function editDistance(a: string, b: string): number {
 
 /**
  * The closest of `candidates` to a mistyped word, if any is close enough to be
- * what was meant (a third of its length, at least 2 edits, or a prefix).
+ * what was meant (a third of its length, at least 2 edits, or a prefix). With
+ * `wordParts`, a candidate one of whose dash- or space-separated words is the
+ * word typed (give or take one edit) is one too: `sessions` for `server-sessions`.
  * @example closest("stauts", ["status", "user"]) // "status"
+ * @example closest("sessions", ["server-sessions", "server-session"], { wordParts: true }) // "server-sessions"
  */
-export function closest(typed: string, candidates: readonly string[]): string | undefined {
+export function closest(
+  typed: string,
+  candidates: readonly string[],
+  options: { wordParts?: boolean } = {},
+): string | undefined {
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const candidate of candidates) {
@@ -34,5 +41,11 @@ export function closest(typed: string, candidates: readonly string[]): string | 
   if (best === undefined) return undefined;
   if (bestDistance <= Math.max(2, Math.floor(typed.length / 3))) return best;
   const prefixed = candidates.filter((c) => typed.length >= 3 && c.startsWith(typed));
-  return prefixed.length === 1 ? prefixed[0] : undefined;
+  if (prefixed.length === 1) return prefixed[0];
+  if (options.wordParts !== true || typed.length < 4) return undefined;
+  const slack = typed.length >= 6 ? 1 : 0;
+  const byWord = candidates
+    .filter((c) => c.split(/[- ]/).some((word) => editDistance(typed, word) <= slack))
+    .sort((a, b) => editDistance(typed, a) - editDistance(typed, b));
+  return byWord[0];
 }

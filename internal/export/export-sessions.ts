@@ -105,7 +105,7 @@ async function exportWindow(
       const of = result.complete ? thousands(result.matched) : `at least ${thousands(result.matched)}`;
       const which = opts.order === "none" ? "first read" : "newest";
       await env.note(
-        `note: showing the ${thousands(keep.size)} ${which} of ${of} matching sessions; --limit 0 shows all`,
+        `note: showing the ${thousands(keep.size)} ${which} of ${of} matching sessions; ${result.complete ? "--limit 0 shows all" : "counting stopped once no more could be shown: --limit 0 shows and counts them all"}`,
       );
     }
     let status = EXPORT_OK;

@@ -1,4 +1,3 @@
-import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { type ConnectionOptions, requestHandlerOptions } from "../aws/connection.ts";
 import { InterruptedError, SentinelError } from "../aws/errors.ts";
 import { toSentinelError, withoutUrlCredentials } from "../aws/sdk-errors.ts";
@@ -47,6 +46,8 @@ export async function callerIdentity(
   env: Env,
   signal?: AbortSignal,
 ): Promise<CallerIdentity> {
+  // Imported here, not at the top: commands load this file for help and flag checks too.
+  const { GetCallerIdentityCommand, STSClient } = await import("@aws-sdk/client-sts");
   const client = new STSClient({
     region: opts.region,
     ...(opts.awsProfile === undefined ? {} : { profile: opts.awsProfile }),

@@ -1,4 +1,4 @@
-import { stringify } from "csv-stringify/sync";
+import type * as CsvStringify from "csv-stringify/sync";
 import type { Session } from "../session/session.ts";
 import type { Column } from "./columns.ts";
 import type { RowFormat } from "./row-format.ts";
@@ -20,6 +20,8 @@ export function guardFormula(cell: string): string {
 
 /** RFC 4180 text of rows (LF line ends, quoting only where needed). */
 export function csvText(rows: string[][]): string {
+  // Loaded at the first use, not with this file: help and usage errors load it with the command table.
+  const { stringify } = require("csv-stringify/sync") as typeof CsvStringify;
   // With LF records csv-stringify no longer quotes a lone CR by itself; RFC 4180 wants it quoted.
   return stringify(rows, { record_delimiter: "unix", quoted_match: /\r/ });
 }

@@ -201,7 +201,7 @@ describe("exit statuses and messages", () => {
     ],
     [
       ["server-sessions", "--table", "tbl", "--limit", "-1"],
-      'invalid --limit "-1": give a whole number from 0 to 9007199254740991',
+      'invalid --limit "-1": give a whole number, 0 for no limit',
     ],
     [
       ["server-sessions", "--table", "tbl", "--status", "paused"],

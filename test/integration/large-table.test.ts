@@ -107,3 +107,14 @@ describe("--limit N on a table whose scan order is not time order", () => {
     expect(result.matched).toBeGreaterThan(5);
   });
 });
+
+test("the note of a limited read that stopped early says counting stopped and how to get the count", async () => {
+  const result = await runInProcess(
+    ["server-sessions", "--table", table, "--output", "csv", "--status", "expired", "--limit", "5"],
+    NOW,
+  );
+  expect(result.code).toBe(0);
+  expect(result.stderr).toMatch(
+    /^note: showing the 5 newest of at least [\d,]+ matching sessions; counting stopped once no more could be shown: --limit 0 shows and counts them all\n$/,
+  );
+});
