@@ -111,6 +111,8 @@ export function verifyOffline(message: Uint8Array, signed: SignatureFile, key: K
   if (m === null) return false;
   const hash = HASHES[m[2] as string] as string;
   const signature = Buffer.from(signed.signature, "base64");
+  // node:crypto would check an RSA key's signature whatever the algorithm named: the key must be of its family.
+  if ((m[1] === "ECDSA") !== (key.asymmetricKeyType === "ec")) return false;
   try {
     if (m[1] === "ECDSA") return verify(hash, message, { key, dsaEncoding: "der" }, signature);
     if (m[1] === "RSASSA_PSS") {
