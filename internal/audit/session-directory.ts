@@ -196,8 +196,9 @@ export class ExportSessionDirectory implements SessionDirectory {
   readonly #byId = new Map<string, SessionRef>();
   readonly #bySourceIdentity = new Map<string, SessionRef>();
 
-  constructor(file: string, sessions: Iterable<SessionRef>) {
-    this.where = `sessions file ${JSON.stringify(file)}`;
+  /** `where` names the sources for messages, e.g. `sessions file "archive.ndjson"`. */
+  constructor(where: string, sessions: Iterable<SessionRef>) {
+    this.where = where;
     for (const s of sessions) {
       if (!this.#byId.has(s.id)) this.#byId.set(s.id, s);
       if (s.sourceIdentity !== "" && !this.#bySourceIdentity.has(s.sourceIdentity)) {

@@ -1,17 +1,25 @@
 import { readFile } from "node:fs/promises";
 import { SentinelError, UsageError } from "../aws/errors.ts";
-import type { SessionRef } from "./categorize.ts";
+import { parseTimestamp } from "../timefilter/instant.ts";
+import type { DatedSessionRef } from "./session-merge.ts";
 
 const REQUIRED = ["id", "user", "source_identity"] as const;
 
-/** Turns one record of an export into a SessionRef, or says what is missing. */
-function sessionOf(record: unknown): SessionRef | string {
+/** Turns one record of an export into a session, or says what is missing. */
+function sessionOf(record: unknown): DatedSessionRef | string {
   if (typeof record !== "object" || record === null || Array.isArray(record)) return "is not a JSON object";
   const r = record as Record<string, unknown>;
   const missing = REQUIRED.filter((name) => typeof r[name] !== "string");
   if (missing.length > 0) return `has no ${missing.map((m) => JSON.stringify(m)).join(", ")} text field`;
   if (r.id === "") return 'has an empty "id"';
-  return { id: r.id as string, user: r.user as string, sourceIdentity: r.source_identity as string };
+  // `updated_at` (in `--columns all` exports) decides between records of one session; unreadable, it counts as none.
+  const updatedAt = typeof r.updated_at === "string" ? parseTimestamp(r.updated_at) : undefined;
+  return {
+    id: r.id as string,
+    user: r.user as string,
+    sourceIdentity: r.source_identity as string,
+    ...(updatedAt === undefined ? {} : { updatedAt }),
+  };
 }
 
 /**
@@ -21,7 +29,7 @@ function sessionOf(record: unknown): SessionRef | string {
  * `source_identity`. Not such a file is a usage error; an unreadable one exit 1.
  * @example readSessionsExport("archive.ndjson") // [{ id: "0123456789abcdef", user: "alice", sourceIdentity: "sentinel:alice:direct:r1" }, …]
  */
-export async function readSessionsExport(file: string): Promise<SessionRef[]> {
+export async function readSessionsExport(file: string): Promise<DatedSessionRef[]> {
   const q = JSON.stringify(file);
   let text: string;
   try {
@@ -51,7 +59,7 @@ export async function readSessionsExport(file: string): Promise<SessionRef[]> {
       return s;
     });
   }
-  const sessions: SessionRef[] = [];
+  const sessions: DatedSessionRef[] = [];
   const lines = text.split("\n");
   for (let i = 0; i < lines.length; i++) {
     const line = (lines[i] as string).trim();

@@ -1,8 +1,8 @@
 import { type AuditedEvent, runAudit } from "../audit/audit.ts";
 import { LogFilesSource } from "../audit/log-files.ts";
 import { parseRole, type RoleScope } from "../audit/role-scope.ts";
-import { ExportSessionDirectory, type SessionDirectory, TableSessionDirectory } from "../audit/session-directory.ts";
-import { readSessionsExport } from "../audit/sessions-file.ts";
+import { type SessionDirectory, TableSessionDirectory } from "../audit/session-directory.ts";
+import { sessionsFromSources } from "../audit/session-sources.ts";
 import type { EventSource } from "../audit/source.ts";
 import type { ConnectionOptions } from "../aws/connection.ts";
 import { UsageError } from "../aws/errors.ts";
@@ -34,7 +34,8 @@ export type AuditUntrackedOptions = {
   /** Regions whose LookupEvents are read; empty = the region in use plus us-east-1. */
   trailRegions: string[];
   cloudtrailLogs?: string;
-  sessionsFrom?: string;
+  /** --sessions-from, repeatable: exports read instead of the table, merged by id. */
+  sessionsFrom: string[];
   allEvents: boolean;
   output: FindingsFormat;
   formulaGuard: boolean;
@@ -110,15 +111,15 @@ export async function auditUntracked(opts: AuditUntrackedOptions, deps: Deps): P
   const logs = opts.cloudtrailLogs === undefined ? undefined : new LogFilesSource(opts.cloudtrailLogs);
   await logs?.check();
   // An export file is read before any AWS call, so a wrong file fails fast.
-  const exported = opts.sessionsFrom === undefined ? undefined : await readSessionsExport(opts.sessionsFrom);
+  const exported = opts.sessionsFrom.length === 0 ? undefined : await sessionsFromSources(opts.sessionsFrom);
   const needsTable = exported === undefined;
   const needsRegion = logs === undefined && opts.trailRegions.length === 0;
   const table = needsTable || needsRegion ? await deps.openSessionLookup(opts.connection, opts.table) : undefined;
   const collect = deps.pacedCollector?.(LISTING_PACING);
   try {
     let directory: SessionDirectory;
-    if (exported !== undefined && opts.sessionsFrom !== undefined) {
-      directory = new ExportSessionDirectory(opts.sessionsFrom, exported);
+    if (exported !== undefined) {
+      directory = exported.directory;
     } else if (table !== undefined) {
       directory = new TableSessionDirectory(opts.table, table.lookup, table.store, opts.window, {
         signal: deps.signal,
@@ -176,8 +177,8 @@ export async function auditUntracked(opts: AuditUntrackedOptions, deps: Deps): P
             ? { kind: "logs", folder: opts.cloudtrailLogs as string }
             : { kind: "api", regions: regionsOf(opts, table?.region) },
         sessions:
-          opts.sessionsFrom !== undefined
-            ? { kind: "files", files: [opts.sessionsFrom] }
+          opts.sessionsFrom.length > 0
+            ? { kind: "files", files: opts.sessionsFrom }
             : { kind: "table", table: opts.table, region: table?.region ?? "" },
         logFiles: source.filesRead ?? null,
         eventsRead: result.summary.events,
@@ -231,8 +232,8 @@ listed newest first; the exit status is 4 when there is at least one.`,
     "sessions-from": value(
       "Sessions",
       "FILE",
-      "match against an earlier export (NDJSON or JSON of server-sessions) instead of the table",
-      { complete: "file" },
+      "match against an earlier export (NDJSON or JSON of server-sessions) instead of the table\n(repeatable: merged by id, the later updated_at wins)",
+      { complete: "file", repeatable: true },
     ),
     "all-events": toggle("Output", "list every event with its category, not only findings"),
     output: oneOf("Output", "FORMAT", FINDINGS_FORMATS, "human, json, ndjson or csv (default: human)", {
@@ -273,10 +274,12 @@ listed newest first; the exit status is 4 when there is at least one.`,
     });
     const trailRegions = raw.all("trail-region").map((r) => flag.region(r) as string);
     const cloudtrailLogs = raw.text("cloudtrail-logs");
-    const sessionsFrom = raw.text("sessions-from");
+    const sessionsFrom = raw.all("sessions-from");
     if (cloudtrailLogs === "")
       throw new UsageError("--cloudtrail-logs needs a directory, e.g. --cloudtrail-logs ./trail");
-    if (sessionsFrom === "") throw new UsageError("--sessions-from needs a file, e.g. --sessions-from archive.ndjson");
+    if (sessionsFrom.includes("")) {
+      throw new UsageError("--sessions-from needs a file, e.g. --sessions-from archive.ndjson");
+    }
     const manifest = raw.text("manifest");
     if (manifest !== undefined) {
       if (manifest === "") throw new UsageError("--manifest needs a file name");
@@ -302,7 +305,7 @@ listed newest first; the exit status is 4 when there is at least one.`,
     return {
       // The table is not read with --sessions-from, unless a region must be found.
       table:
-        sessionsFrom !== undefined && raw.text("table") === undefined && io.env.SENTINEL_SESSION_TABLE === undefined
+        sessionsFrom.length > 0 && raw.text("table") === undefined && io.env.SENTINEL_SESSION_TABLE === undefined
           ? ""
           : flag.tableName(raw.text("table"), io.env),
       connection: connectionOptions(parsed),
@@ -310,7 +313,7 @@ listed newest first; the exit status is 4 when there is at least one.`,
       roles,
       trailRegions,
       ...(cloudtrailLogs === undefined ? {} : { cloudtrailLogs }),
-      ...(sessionsFrom === undefined ? {} : { sessionsFrom }),
+      sessionsFrom,
       allEvents: parsed.has("all-events"),
       output: flag.outputFormat(raw.text("output"), [...FINDINGS_FORMATS]) as FindingsFormat,
       formulaGuard: !parsed.has("no-formula-guard"),

@@ -1,0 +1,33 @@
+import { ExportSessionDirectory } from "./session-directory.ts";
+import { type DatedSessionRef, mergeById } from "./session-merge.ts";
+import { readSessionsExport } from "./sessions-file.ts";
+
+/** Reads the sessions of a DynamoDB export (an `s3://` URI or a folder), when the source is one. */
+export type ExportSessionsReader = {
+  /** True when `source` names a DynamoDB export rather than an export file of sentinel. */
+  isExport(source: string): Promise<boolean>;
+  read(source: string): Promise<{ sessions: DatedSessionRef[]; malformed: readonly string[] }>;
+};
+
+/**
+ * The session directory of `--sessions-from` (repeatable, SPEC §9, §12):
+ * export files of sentinel and DynamoDB exports, read in the order given and
+ * merged by id. Malformed items of the exports are returned to be reported.
+ */
+export async function sessionsFromSources(
+  sources: readonly string[],
+  exports?: ExportSessionsReader,
+): Promise<{ directory: ExportSessionDirectory; malformed: string[] }> {
+  const lists: DatedSessionRef[][] = [];
+  const malformed: string[] = [];
+  for (const source of sources) {
+    if (exports !== undefined && (await exports.isExport(source))) {
+      const read = await exports.read(source);
+      lists.push(read.sessions);
+      malformed.push(...read.malformed);
+    } else lists.push(await readSessionsExport(source));
+  }
+  const names = sources.map((s) => JSON.stringify(s)).join(", ");
+  const where = sources.length === 1 ? `sessions file ${names}` : `sessions of ${names}`;
+  return { directory: new ExportSessionDirectory(where, mergeById(lists)), malformed };
+}
