@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import { createReadStream, existsSync, readFileSync, statSync } from "node:fs";
 import { basename } from "node:path";
 import { SentinelError, UsageError } from "../aws/errors.ts";
+import type { VerifyRow } from "../output/verify-report.ts";
 import { addNanos, compareInstants, type Instant, parseTimestamp } from "../timefilter/instant.ts";
 import { signaturePath } from "./evidence-files.ts";
 import { parseSignatureFile, type SignatureFile, statementDigest, statementOf } from "./signature.ts";
@@ -20,16 +21,8 @@ export type VerifyOptions = {
   requireSignature: boolean;
 };
 
-/** What verify says of one manifest. */
-export type ManifestReport = {
-  file: string;
-  ok: boolean;
-  window: { since: string | null; until: string | null } | null;
-  rows: number | null;
-  sha256: string;
-  signedBy: string | null;
-  problems: string[];
-};
+/** What verify says of one manifest (the rows of its report). */
+export type ManifestReport = VerifyRow & { problems: string[] };
 
 export type VerifyReport = { ok: boolean; manifests: ManifestReport[] };
 
