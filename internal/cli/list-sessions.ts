@@ -1,8 +1,8 @@
 import type { ConnectionOptions } from "../aws/connection.ts";
 import { UsageError } from "../aws/errors.ts";
-import { unwritableReason } from "../evidence/atomic-file.ts";
 import { fileIdentity, resolvedPath, sameFile } from "../evidence/file-identity.ts";
-import { type ExportOptions, exportSessions } from "../export/export-sessions.ts";
+import { unwritableReason } from "../evidence/writable-path.ts";
+import type { ExportOptions } from "../export/export-sessions.ts";
 import { COLUMN_NAMES, type ColumnName } from "../output/columns.ts";
 import { OUTPUT_FORMATS } from "../output/fields.ts";
 import { SESSION_STATUSES, type SessionFilter } from "../session/session.ts";
@@ -11,7 +11,6 @@ import { type Command, oneOf, toggle, value } from "./command.ts";
 import { CONNECTION_FLAGS, connectionOptions } from "./connection-flags.ts";
 import type { Deps } from "./deps.ts";
 import type { ExitCode } from "./exit-code.ts";
-import { exportEnvOf, tableSource } from "./export-env.ts";
 import * as flag from "./flag-values.ts";
 import type { IO } from "./io.ts";
 import { SIGNING_FLAGS, signingOption } from "./signing-flags.ts";
@@ -53,14 +52,19 @@ export function parseColumns(text: string): ColumnName[] {
 }
 
 /** `sentinel server-sessions`: list or export the matching sessions, newest first. */
-export function listSessions(opts: ListSessionsOptions, deps: Deps): Promise<ExitCode> {
+export async function listSessions(opts: ListSessionsOptions, deps: Deps): Promise<ExitCode> {
+  // Loaded when the command runs: a usage error never loads the pipeline.
+  const [{ exportSessions }, { exportEnvOf, tableSource }] = await Promise.all([
+    import("../export/export-sessions.ts"),
+    import("./export-env.ts"),
+  ]);
   const source = tableSource(deps, opts.connection, opts.table, opts.segments);
   const fitWidth = opts.export.output === "human" ? terminalWidth(deps.io) : undefined;
-  return exportSessions(
+  return (await exportSessions(
     source,
     { ...opts.export, ...(fitWidth === undefined ? {} : { fitWidth }) },
     exportEnvOf(deps, opts.connection, opts),
-  ) as Promise<ExitCode>;
+  )) as ExitCode;
 }
 
 /** The width to fit a human table to: a terminal's (COLUMNS first), none for a pipe or file. */
