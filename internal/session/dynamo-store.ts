@@ -39,7 +39,7 @@ type Page = { Items: RawItem[]; LastEvaluatedKey?: Key; ScannedCount: number };
 type PendingPage = { page: Promise<Page>; abort(): void };
 
 /** True when a session meets every filter exactly (instants, not text). */
-function matches(s: Session, filter: SessionFilter): boolean {
+export function matches(s: Session, filter: SessionFilter): boolean {
   if (filter.user !== undefined && s.user !== filter.user) return false;
   if (filter.profile !== undefined && s.profile !== filter.profile) return false;
   if (filter.status !== undefined && s.status !== filter.status) return false;
@@ -52,7 +52,7 @@ function matches(s: Session, filter: SessionFilter): boolean {
  * string; a `created_at` that parses is placed by its instant, text that starts
  * with a digit by the text range, anything else cannot be placed and counts.
  */
-function couldMatch(item: RawItem, filter: SessionFilter, range: TextRange): boolean {
+export function couldMatch(item: RawItem, filter: SessionFilter, range: TextRange): boolean {
   const text = (name: string) => (item[name] as { S?: unknown } | undefined)?.S;
   for (const name of ["user", "profile", "status"] as const) {
     if (filter[name] !== undefined && text(name) !== filter[name]) return false;

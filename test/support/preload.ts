@@ -4,6 +4,7 @@
 import { afterAll } from "bun:test";
 import { TEST_AWS_ENV } from "./aws-env.ts";
 import { stopSharedDynamoDBLocal } from "./dynamodb-local-once.ts";
+import { stopSharedMoto } from "./moto.ts";
 
 for (const name of Object.keys(process.env)) {
   if (name.startsWith("AWS_") || name === "SENTINEL_SESSION_TABLE") delete process.env[name];
@@ -12,4 +13,5 @@ Object.assign(process.env, TEST_AWS_ENV);
 
 afterAll(async () => {
   await stopSharedDynamoDBLocal();
+  await stopSharedMoto();
 });
