@@ -235,13 +235,14 @@ export function toS3Error(error: unknown, context: S3ErrorContext): Error {
       `no AWS credentials found: ${firstLine(e.message)}; set AWS_PROFILE, pass --aws-profile, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY`,
     );
   }
+  // Before the timeout check: the SDK names a reset socket "TimeoutError" too, with the code saying what it was.
+  if (code !== undefined && code !== "ETIMEDOUT" && NETWORK_CODES.has(code)) {
+    return make(`cannot reach S3 at ${endpoint} (${code}): check AWS_ENDPOINT_URL_S3, --region and the network`);
+  }
   if (e.name === "TimeoutError" || e.name === "RequestTimeout" || code === "ETIMEDOUT") {
     return make(
       `${context.operation} ${uri} timed out at ${endpoint}${attempts ? ` after ${attempts} attempts` : ""}: check the network, or raise --timeout`,
     );
-  }
-  if (code !== undefined && NETWORK_CODES.has(code)) {
-    return make(`cannot reach S3 at ${endpoint} (${code}): check AWS_ENDPOINT_URL_S3, --region and the network`);
   }
   const tries = attempts && attempts > 1 ? ` after ${attempts} attempts` : "";
   return make(
