@@ -213,6 +213,10 @@ export function toS3Error(error: unknown, context: S3ErrorContext): Error {
   if (e.name === "NoSuchKey" || (status === 404 && e.name === "NotFound")) {
     return make(`${uri} not found: check the URI`);
   }
+  // Before access denied: S3 sends rejected credentials as a 403 too.
+  if (CREDENTIAL_REJECTED.has(e.name)) {
+    return make(`AWS rejected the credentials (${e.name}): refresh them or pick another with --aws-profile`);
+  }
   if (e.name === "AccessDenied" || status === 403) {
     return make(
       `access denied for ${context.operation} on ${uri}${e.message && e.message !== "UnknownError" ? `: ${firstLine(e.message)}` : ""}; grant s3:GetObject on it (without s3:ListBucket, S3 also says so for an object that does not exist)`,
@@ -226,9 +230,6 @@ export function toS3Error(error: unknown, context: S3ErrorContext): Error {
   }
   if (e.name === "PreconditionFailed" || status === 412) {
     return make(`${uri} changed while it was read: read the export again`);
-  }
-  if (CREDENTIAL_REJECTED.has(e.name)) {
-    return make(`AWS rejected the credentials (${e.name}): refresh them or pick another with --aws-profile`);
   }
   if (e.name === "CredentialsProviderError" || /credential/i.test(e.name)) {
     return make(
