@@ -1,0 +1,252 @@
+// S3 for the readers that take objects from a bucket: DynamoDB exports now,
+// CloudTrail's trail bucket too. The client is created on first use, so a run
+// that reads no bucket never loads the S3 SDK.
+import type { S3Client } from "@aws-sdk/client-s3";
+import { type ConnectionOptions, requestHandlerOptions } from "./connection.ts";
+import { InterruptedError, SentinelError, UsageError } from "./errors.ts";
+import { withoutUrlCredentials } from "./sdk-errors.ts";
+import { checkProfileExists, checkSharedConfigFiles } from "./shared-config.ts";
+
+/** An S3 client and what it resolved, for messages and for reading on after a failed attempt. */
+export type S3Connection = {
+  client: S3Client;
+  region: string;
+  /** The endpoint for messages, user:password hidden. */
+  endpoint: string;
+  /** Longest wait for the answer's headers, and then for each next piece of its body. */
+  timeoutMs: number;
+  /** Attempts per object read, first one included (the SDK's, and ours once a body breaks off). */
+  maxAttempts: number;
+};
+
+/** An object being read: its body as it arrives. */
+export type S3ObjectStream = {
+  body: AsyncIterable<Uint8Array>;
+  /** Bytes this answer carries (of the range asked for). */
+  contentLength: number | undefined;
+  etag: string | undefined;
+};
+
+/** Where an S3 failure happened, for the message. */
+export type S3ErrorContext = { operation: string; bucket: string; key: string; region: string; endpoint: string };
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === "" ? undefined : value;
+}
+
+/** The endpoint the client is given, if any: flag, then AWS_ENDPOINT_URL_S3, then AWS_ENDPOINT_URL. */
+export function s3EndpointOverride(
+  opts: Pick<ConnectionOptions, "endpointUrl">,
+  env: Readonly<Record<string, string | undefined>>,
+): string | undefined {
+  return opts.endpointUrl ?? nonEmpty(env.AWS_ENDPOINT_URL_S3) ?? nonEmpty(env.AWS_ENDPOINT_URL);
+}
+
+/**
+ * Builds the S3 client: the usual region and credential chain plus
+ * `--aws-profile`, bounded standard retries (S3's 503 SlowDown and 500s are
+ * retried), path-style addressing on a custom endpoint (a local S3 has no
+ * bucket host names), and the bucket's own region followed when S3 answers
+ * 301 PermanentRedirect with `x-amz-bucket-region` (the SDK's
+ * `followRegionRedirects`: the request is signed again for that region).
+ * `opts.endpointUrl`, when given, is an S3 endpoint.
+ */
+export async function connectS3(
+  opts: ConnectionOptions,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<S3Connection> {
+  checkSharedConfigFiles(env);
+  checkProfileExists(env, opts.awsProfile);
+  const explicitRegion = opts.region ?? nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION);
+  const endpoint = s3EndpointOverride(opts, env);
+  const { S3Client } = await import("@aws-sdk/client-s3");
+  const client = new S3Client({
+    ...(explicitRegion === undefined ? {} : { region: explicitRegion }),
+    ...(opts.awsProfile === undefined ? {} : { profile: opts.awsProfile }),
+    ...(endpoint === undefined ? {} : { endpoint, forcePathStyle: true }),
+    followRegionRedirects: true,
+    // Export data files are checked against their manifest's MD5; a partial read has no whole-object checksum.
+    responseChecksumValidation: "WHEN_REQUIRED",
+    maxAttempts: opts.maxAttempts,
+    retryMode: "standard",
+    requestHandler: requestHandlerOptions(opts),
+  });
+  let region: string;
+  try {
+    region = await client.config.region();
+  } catch {
+    client.destroy();
+    throw new UsageError("no AWS region configured: pass --region or set AWS_REGION");
+  }
+  return {
+    client,
+    region,
+    endpoint: withoutUrlCredentials(endpoint ?? `https://s3.${region}.amazonaws.com`),
+    timeoutMs: opts.timeoutMs,
+    maxAttempts: opts.maxAttempts,
+  };
+}
+
+function timeoutError(timeoutMs: number): Error {
+  // The SDK's name and code for a timed-out attempt, so it is told and retried alike.
+  return Object.assign(new Error(`no data for ${timeoutMs} ms`), { name: "TimeoutError", code: "ETIMEDOUT" });
+}
+
+/**
+ * The body's pieces, failing with a TimeoutError when none arrives within
+ * `timeoutMs` (the SDK's timeout ends with the headers), and stopping on
+ * `signal`. Memory holds one piece at a time.
+ */
+async function* boundedBody(
+  body: AsyncIterable<Uint8Array> & { destroy?: (error?: Error) => void },
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<Uint8Array> {
+  const pieces = body[Symbol.asyncIterator]();
+  let finished = false;
+  try {
+    for (;;) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      let onAbort: (() => void) | undefined;
+      const stop = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(timeoutError(timeoutMs)), timeoutMs);
+        onAbort = () => reject(Object.assign(new Error("aborted"), { name: "AbortError" }));
+        if (signal?.aborted) onAbort();
+        else signal?.addEventListener("abort", onAbort, { once: true });
+      });
+      try {
+        const next = await Promise.race([pieces.next(), stop]);
+        if (next.done) {
+          finished = true;
+          return;
+        }
+        yield next.value;
+      } finally {
+        clearTimeout(timer);
+        if (onAbort !== undefined) signal?.removeEventListener("abort", onAbort);
+      }
+    }
+  } finally {
+    // Given up early (timeout, abort, a consumer that stopped): free the socket.
+    if (!finished) body.destroy?.();
+  }
+}
+
+/**
+ * Starts reading an object, from byte `fromByte` on when given (a Range
+ * request, after a read broke off) and only while it is still the version
+ * `ifMatch` names. The SDK retries what fails before the body (throttling,
+ * 5xx, resets); a body that breaks off fails while being read.
+ */
+export async function openObject(
+  s3: S3Connection,
+  request: { bucket: string; key: string; fromByte?: number; ifMatch?: string; signal?: AbortSignal },
+): Promise<S3ObjectStream> {
+  const { GetObjectCommand } = await import("@aws-sdk/client-s3");
+  const output = await s3.client.send(
+    new GetObjectCommand({
+      Bucket: request.bucket,
+      Key: request.key,
+      ...(request.fromByte === undefined || request.fromByte === 0 ? {} : { Range: `bytes=${request.fromByte}-` }),
+      ...(request.ifMatch === undefined ? {} : { IfMatch: request.ifMatch }),
+    }),
+    { abortSignal: request.signal },
+  );
+  const body = output.Body as (AsyncIterable<Uint8Array> & { destroy?: () => void }) | undefined;
+  return {
+    body: body === undefined ? (async function* () {})() : boundedBody(body, s3.timeoutMs, request.signal),
+    contentLength: output.ContentLength,
+    etag: output.ETag,
+  };
+}
+
+type SdkError = Error & {
+  code?: string;
+  Code?: string;
+  $metadata?: { requestId?: string; httpStatusCode?: number; attempts?: number };
+  $response?: { headers?: Record<string, string | undefined> };
+};
+
+const NETWORK_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EHOSTUNREACH",
+  "ConnectionRefused",
+]);
+const CREDENTIAL_REJECTED = new Set([
+  "InvalidAccessKeyId",
+  "SignatureDoesNotMatch",
+  "ExpiredToken",
+  "InvalidToken",
+  "TokenRefreshRequired",
+]);
+
+function firstLine(text: string): string {
+  return withoutUrlCredentials(text.split("\n", 1)[0]?.trim() ?? "");
+}
+
+/** Turns an S3 SDK failure into one actionable line (SPEC §6), naming the object as `s3://bucket/key`. */
+export function toS3Error(error: unknown, context: S3ErrorContext): Error {
+  if (error instanceof SentinelError || error instanceof InterruptedError || error instanceof UsageError) return error;
+  const e = (error instanceof Error ? error : new Error(String(error))) as SdkError;
+  if (e.name === "AbortError") return new InterruptedError("interrupted");
+  const endpoint = withoutUrlCredentials(context.endpoint);
+  const uri = `s3://${context.bucket}/${context.key}`;
+  const attempts = e.$metadata?.attempts;
+  const detail = [
+    `${context.operation} ${uri} failed: ${e.name}: ${firstLine(e.message)}`,
+    e.$metadata?.requestId ? `request id ${e.$metadata.requestId}` : "",
+    attempts ? `attempts ${attempts}` : "",
+  ]
+    .filter(Boolean)
+    .join("; ");
+  const make = (message: string) => new SentinelError(message, { cause: error, debugDetail: detail });
+  const code = e.code ?? (e as { cause?: { code?: string } }).cause?.code;
+  const status = e.$metadata?.httpStatusCode;
+  if (e.name === "NoSuchBucket") {
+    return make(`bucket "${context.bucket}" not found (reading ${uri}): check the URI`);
+  }
+  if (e.name === "NoSuchKey" || (status === 404 && e.name === "NotFound")) {
+    return make(`${uri} not found: check the URI`);
+  }
+  // Before access denied: S3 sends rejected credentials as a 403 too.
+  if (CREDENTIAL_REJECTED.has(e.name)) {
+    return make(`AWS rejected the credentials (${e.name}): refresh them or pick another with --aws-profile`);
+  }
+  if (e.name === "AccessDenied" || status === 403) {
+    return make(
+      `access denied for ${context.operation} on ${uri}${e.message && e.message !== "UnknownError" ? `: ${firstLine(e.message)}` : ""}; grant s3:GetObject on it (without s3:ListBucket, S3 also says so for an object that does not exist)`,
+    );
+  }
+  if (e.name === "PermanentRedirect" || status === 301) {
+    const region = e.$response?.headers?.["x-amz-bucket-region"];
+    return make(
+      `bucket "${context.bucket}" is not in ${context.region}${region ? ` but in ${region}` : ""}: pass --region${region ? ` ${region}` : ""}`,
+    );
+  }
+  if (e.name === "PreconditionFailed" || status === 412) {
+    return make(`${uri} changed while it was read: read the export again`);
+  }
+  if (e.name === "CredentialsProviderError" || /credential/i.test(e.name)) {
+    return make(
+      `no AWS credentials found: ${firstLine(e.message)}; set AWS_PROFILE, pass --aws-profile, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY`,
+    );
+  }
+  // Before the timeout check: the SDK names a reset socket "TimeoutError" too, with the code saying what it was.
+  if (code !== undefined && code !== "ETIMEDOUT" && NETWORK_CODES.has(code)) {
+    return make(`cannot reach S3 at ${endpoint} (${code}): check AWS_ENDPOINT_URL_S3, --region and the network`);
+  }
+  if (e.name === "TimeoutError" || e.name === "RequestTimeout" || code === "ETIMEDOUT") {
+    return make(
+      `${context.operation} ${uri} timed out at ${endpoint}${attempts ? ` after ${attempts} attempts` : ""}: check the network, or raise --timeout`,
+    );
+  }
+  const tries = attempts && attempts > 1 ? ` after ${attempts} attempts` : "";
+  return make(
+    `${context.operation} ${uri} failed${tries}: ${e.name}${status ? ` (HTTP ${status})` : ""}: ${firstLine(e.message) || "no message"}`,
+  );
+}

@@ -1,0 +1,144 @@
+// A small HTTP proxy between the program and moto's S3 that injects the faults
+// moto cannot produce: SlowDown, 500s, reset connections, bodies cut short,
+// access denied, and a region redirect. Loopback only.
+//
+// Wire shapes: S3's REST error responses (S3 API reference, "Error
+// responses"): an HTTP 3xx/4xx/5xx with content-type application/xml and a body
+// <Error><Code>…</Code><Message>…</Message><RequestId>…</RequestId></Error>;
+// a 301 PermanentRedirect also carries the header x-amz-bucket-region.
+import { createServer, type Server, type Socket } from "node:net";
+
+export type S3Fault =
+  | "pass"
+  | "slowdown" // 503 SlowDown
+  | "http500" // 500 InternalError
+  | "reset" // close the connection without an answer
+  | "truncate" // forward, send the headers and half the body, then close
+  | "access-denied" // 403 AccessDenied
+  | "redirect"; // 301 PermanentRedirect to eu-west-1
+
+/** Picks the fault for the n-th request (1-based), e.g. by its path "/bucket/key". */
+export type S3FaultScript = (
+  n: number,
+  request: { method: string; path: string; headers: Record<string, string> },
+) => S3Fault;
+
+export type S3FaultProxy = {
+  url: string;
+  /** Requests seen so far. */
+  seen: { n: number; method: string; path: string; fault: S3Fault; headers: Record<string, string> }[];
+  stop(): Promise<void>;
+};
+
+const ERRORS: Partial<Record<S3Fault, [status: number, code: string, message: string]>> = {
+  slowdown: [503, "SlowDown", "Please reduce your request rate."],
+  http500: [500, "InternalError", "We encountered an internal error. Please try again."],
+  "access-denied": [403, "AccessDenied", "Access Denied"],
+  redirect: [
+    301,
+    "PermanentRedirect",
+    "The bucket you are attempting to access must be addressed using the specified endpoint.",
+  ],
+};
+
+function httpHead(status: number, headers: Record<string, string>, length: number): Buffer {
+  const lines = [`HTTP/1.1 ${status} ${status < 300 ? "OK" : "Error"}`];
+  for (const [name, value] of Object.entries({ ...headers, "content-length": String(length) })) {
+    lines.push(`${name}: ${value}`);
+  }
+  return Buffer.from(`${lines.join("\r\n")}\r\n\r\n`);
+}
+
+export async function startS3FaultProxy(upstream: string, script: S3FaultScript): Promise<S3FaultProxy> {
+  const seen: S3FaultProxy["seen"] = [];
+  const sockets = new Set<Socket>();
+
+  const handle = async (socket: Socket, head: string, body: Buffer) => {
+    const [requestLine, ...headerLines] = head.split("\r\n");
+    const [method = "GET", path = "/"] = (requestLine ?? "").split(" ");
+    const headers: Record<string, string> = {};
+    for (const line of headerLines) {
+      const colon = line.indexOf(":");
+      if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+    }
+    const n = seen.length + 1;
+    const fault = script(n, { method, path, headers });
+    seen.push({ n, method, path, fault, headers });
+    if (fault === "reset") {
+      socket.destroy();
+      return;
+    }
+    const error = ERRORS[fault];
+    if (error !== undefined) {
+      const [status, code, message] = error;
+      const xml = Buffer.from(
+        `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>fault-${n}</RequestId><HostId>fault</HostId></Error>`,
+      );
+      const extra: Record<string, string> = fault === "redirect" ? { "x-amz-bucket-region": "eu-west-1" } : {};
+      socket.write(
+        Buffer.concat([
+          httpHead(
+            status,
+            { "content-type": "application/xml", "x-amz-request-id": `fault-${n}`, ...extra },
+            xml.length,
+          ),
+          xml,
+        ]),
+      );
+      return;
+    }
+    const { host: _host, "content-length": _length, connection: _connection, ...forward } = headers;
+    const answer = await fetch(`${upstream}${path}`, {
+      method,
+      headers: forward,
+      body: method === "GET" || method === "HEAD" ? undefined : body,
+      // moto's answers are passed on as they are, compressed or not.
+      decompress: false,
+    } as RequestInit);
+    const answerBody = Buffer.from(await answer.arrayBuffer());
+    const answerHeaders: Record<string, string> = {};
+    answer.headers.forEach((value, name) => {
+      if (!["content-length", "connection", "transfer-encoding", "keep-alive"].includes(name))
+        answerHeaders[name] = value;
+    });
+    const answerHead = httpHead(answer.status, answerHeaders, answerBody.length);
+    if (fault === "truncate") {
+      socket.end(Buffer.concat([answerHead, answerBody.subarray(0, Math.floor(answerBody.length / 2))]));
+      socket.destroy();
+    } else {
+      socket.write(Buffer.concat([answerHead, answerBody]));
+    }
+  };
+
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    socket.on("error", () => {});
+    let buffer = Buffer.alloc(0);
+    let busy = Promise.resolve();
+    socket.on("data", (chunk: Buffer) => {
+      buffer = Buffer.concat([buffer, chunk]);
+      for (;;) {
+        const end = buffer.indexOf("\r\n\r\n");
+        if (end === -1) return;
+        const head = buffer.subarray(0, end).toString("latin1");
+        const length = Number(/\r\ncontent-length:\s*(\d+)/i.exec(head)?.[1] ?? 0);
+        if (buffer.length < end + 4 + length) return;
+        const body = Buffer.from(buffer.subarray(end + 4, end + 4 + length));
+        buffer = buffer.subarray(end + 4 + length);
+        busy = busy.then(() => handle(socket, head, body)).catch(() => void socket.destroy());
+      }
+    });
+  });
+  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+  const port = (server.address() as { port: number }).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    seen,
+    stop: () =>
+      new Promise<void>((done) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => done());
+      }),
+  };
+}
