@@ -30,6 +30,28 @@ export function awsDeps(io: IO, signal: AbortSignal, version: string): Deps {
         close: () => dynamo.client.destroy(),
       };
     },
+    async openExport(connection, location, concurrency) {
+      const [{ connectS3 }, { openDynamoDBExport }] = await Promise.all([
+        import("../../internal/aws/s3-client.ts"),
+        import("../../internal/session/dynamodb-export.ts"),
+      ]);
+      let s3: Promise<Awaited<ReturnType<typeof connectS3>>> | undefined;
+      // --endpoint-url is DynamoDB's: S3 keeps its own (AWS_ENDPOINT_URL_S3).
+      const connect = () => {
+        s3 ??= connectS3({ ...connection, endpointUrl: undefined }, io.env);
+        return s3;
+      };
+      const store = await openDynamoDBExport(location, { s3: connect, concurrency, signal });
+      return {
+        store,
+        facts: store.facts,
+        close: () =>
+          void s3?.then(
+            (c) => c.client.destroy(),
+            () => undefined,
+          ),
+      };
+    },
     async callerIdentity(connection) {
       const { callerIdentity } = await import("../../internal/identity/caller.ts");
       return callerIdentity(connection, io.env, signal);

@@ -3,6 +3,7 @@ import type { EventSource } from "../audit/source.ts";
 import type { ConnectionOptions } from "../aws/connection.ts";
 import type { Kms } from "../aws/kms-client.ts";
 import type { CallerIdentity } from "../identity/caller.ts";
+import type { ExportFacts } from "../session/dynamodb-export.ts";
 import type { SessionRevoker } from "../session/revocation.ts";
 import type { SessionStore } from "../session/store.ts";
 import type { GcPacing } from "./gc-pacer.ts";
@@ -17,6 +18,15 @@ export type Deps = {
     table: string,
     segments: number,
   ): Promise<{ store: SessionStore; region: string; endpoint: string | null; close(): void }>;
+  /**
+   * Opens a DynamoDB point-in-time export (SPEC §12): an `s3://` URI or a
+   * folder; reading it makes no DynamoDB call. `concurrency` data files at once.
+   */
+  openExport(
+    connection: ConnectionOptions,
+    location: string,
+    concurrency: number,
+  ): Promise<{ store: SessionStore; facts: ExportFacts; close(): void }>;
   /** The caller's ARN and account from STS. */
   callerIdentity(connection: ConnectionOptions & { region: string }): Promise<CallerIdentity>;
   /** The table as the audit reads it: sessions by id (BatchGetItem) and the store for windows. */

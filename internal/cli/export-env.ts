@@ -1,5 +1,5 @@
 import type { ConnectionOptions } from "../aws/connection.ts";
-import { UsageError } from "../aws/errors.ts";
+import { SentinelError, UsageError } from "../aws/errors.ts";
 import type { Signer } from "../evidence/signature.ts";
 import type { ExportEnv } from "../export/export-env.ts";
 import type { SessionSource } from "../export/session-source.ts";
@@ -58,6 +58,45 @@ export function kmsSigner(
       } finally {
         kms.close();
       }
+    },
+  };
+}
+
+/**
+ * A DynamoDB point-in-time export as an export's source (SPEC §12): table and
+ * region come from its tableArn; `--table`, when given, must name that table.
+ */
+export function dynamodbExportSource(
+  deps: Deps,
+  connection: ConnectionOptions,
+  location: string,
+  concurrency: number,
+  table: string | undefined,
+): SessionSource {
+  return {
+    table: table ?? "",
+    open: async () => {
+      const { store, facts, close } = await deps.openExport(connection, location, concurrency);
+      if (table !== undefined && table !== facts.table) {
+        close();
+        throw new SentinelError(
+          `the export ${facts.uri} is of table "${facts.table}", not "${table}": drop --table, or give an export of "${table}"`,
+        );
+      }
+      return {
+        store,
+        table: facts.table,
+        region: facts.region,
+        endpoint: null,
+        source: {
+          kind: "dynamodb-export",
+          uri: facts.uri,
+          export_arn: facts.exportArn,
+          export_time: facts.exportTime,
+          item_count: facts.itemCount,
+        },
+        close,
+      };
     },
   };
 }

@@ -11,14 +11,18 @@ import { type Command, oneOf, toggle, value } from "./command.ts";
 import { CONNECTION_FLAGS, connectionOptions } from "./connection-flags.ts";
 import type { Deps } from "./deps.ts";
 import type { ExitCode } from "./exit-code.ts";
+import { exportTable, FROM_EXPORT_FLAGS, fromExportOption } from "./export-flags.ts";
 import * as flag from "./flag-values.ts";
 import type { IO } from "./io.ts";
 import { SIGNING_FLAGS, signingOption } from "./signing-flags.ts";
 import { closest } from "./suggest.ts";
 
 export type ListSessionsOptions = {
-  table: string;
+  /** The table; with --from-export, the one the export must be of (undefined: whichever it is). */
+  table: string | undefined;
   connection: ConnectionOptions;
+  /** --from-export (SPEC §12): read this export instead of the table. */
+  fromExport?: { location: string; concurrency: number };
   segments: number;
   /** Drop `note:` lines. */
   quiet: boolean;
@@ -54,11 +58,14 @@ export function parseColumns(text: string): ColumnName[] {
 /** `sentinel server-sessions`: list or export the matching sessions, newest first. */
 export async function listSessions(opts: ListSessionsOptions, deps: Deps): Promise<ExitCode> {
   // Loaded when the command runs: a usage error never loads the pipeline.
-  const [{ exportSessions }, { exportEnvOf, tableSource }] = await Promise.all([
+  const [{ exportSessions }, { dynamodbExportSource, exportEnvOf, tableSource }] = await Promise.all([
     import("../export/export-sessions.ts"),
     import("./export-env.ts"),
   ]);
-  const source = tableSource(deps, opts.connection, opts.table, opts.segments);
+  const source =
+    opts.fromExport === undefined
+      ? tableSource(deps, opts.connection, opts.table as string, opts.segments)
+      : dynamodbExportSource(deps, opts.connection, opts.fromExport.location, opts.fromExport.concurrency, opts.table);
   const fitWidth = opts.export.output === "human" ? terminalWidth(deps.io) : undefined;
   return (await exportSessions(
     source,
@@ -134,6 +141,7 @@ ties by id). With no filter at all, lists the caller's own sessions (STS identit
       "with --checkpoint: leave sessions created in the last DURATION\nto the next run (default: 5m)",
     ),
     ...SIGNING_FLAGS,
+    ...FROM_EXPORT_FLAGS,
     ...CONNECTION_FLAGS,
     segments: value("Connection", "N", `parallel scan segments, 1-64 (default: ${flag.DEFAULTS.segments})`),
   },
@@ -144,6 +152,7 @@ ties by id). With no filter at all, lists the caller's own sessions (STS identit
   ],
   toOptions(parsed, io) {
     const raw = parsed.flags;
+    const fromExport = fromExportOption(parsed, ["checkpoint", "segments", "endpoint-url"]);
     const status = flag.status(raw.text("status"));
     const user = flag.matchText("--user", raw.text("user"));
     const profile = flag.matchText("--profile", raw.text("profile"));
@@ -215,7 +224,8 @@ ties by id). With no filter at all, lists the caller's own sessions (STS identit
       ...(profile === undefined ? {} : { profile }),
     };
     return {
-      table: flag.tableName(raw.text("table"), io.env),
+      table: fromExport === undefined ? flag.tableName(raw.text("table"), io.env) : exportTable(parsed),
+      ...(fromExport === undefined ? {} : { fromExport }),
       connection: connectionOptions(parsed),
       segments: flag.wholeNumber("--segments", raw.text("segments"), flag.DEFAULTS.segments, 1, 64),
       quiet: parsed.has("quiet"),

@@ -18,6 +18,7 @@ import { olderTextBound } from "../timefilter/widen.ts";
 import { elapsed } from "./elapsed.ts";
 import { itemKey, itemLabel, malformedLabel, type RawItem, readItem } from "./item-schema.ts";
 import { describePlan, type ListingPlan, planListing, planOutlierQueries, type TextRange } from "./listing-plan.ts";
+import { type MalformedEntry, malformedEntry, reportedMalformed } from "./reported-malformed.ts";
 import type { Session, SessionFilter } from "./session.ts";
 import type { FindEvents, FindResult, GetResult, SessionCollector, SessionStore } from "./store.ts";
 
@@ -151,7 +152,7 @@ export class DynamoSessionStore implements SessionStore {
     const events = { ...outer, signal: stopAll.signal };
     events.onDebug?.(`plan: ${describePlan(plan, segments)}`);
     // Keyed by item, so an item met by two reads is counted once (SPEC §5).
-    const malformed = new Map<string, { id: string; label: string }>();
+    const malformed = new Map<string, MalformedEntry>();
     const totals = { itemsRead: 0, matched: 0, pages: 0 };
     let complete = true;
 
@@ -163,7 +164,7 @@ export class DynamoSessionStore implements SessionStore {
         if ("problem" in reading) {
           const key = itemKey(item);
           if (!malformed.has(key) && couldMatch(item, filter)) {
-            malformed.set(key, { id: itemLabel(item), label: malformedLabel(item, reading.problem) });
+            malformed.set(key, malformedEntry(item, itemLabel(item), malformedLabel(item, reading.problem)));
           }
         } else if (matches(reading.session, filter)) {
           totals.matched++;
@@ -236,10 +237,7 @@ export class DynamoSessionStore implements SessionStore {
       stopAll.abort();
       throw error;
     }
-    // Sorted by id, so the warning names the same items whatever order the segments answered in.
-    const labels = [...malformed.values()]
-      .sort((a, b) => (a.id !== b.id ? (a.id < b.id ? -1 : 1) : a.label < b.label ? -1 : a.label > b.label ? 1 : 0))
-      .map((entry) => entry.label);
+    const labels = reportedMalformed(malformed.values(), keep);
     return { matched: totals.matched, complete, malformed: labels, itemsRead: totals.itemsRead };
   }
 

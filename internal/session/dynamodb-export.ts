@@ -10,6 +10,7 @@ import { createGunzip } from "node:zlib";
 import { InterruptedError, SentinelError, UsageError } from "../aws/errors.ts";
 import { isJsonObject } from "../aws/json-object.ts";
 import type { S3Connection } from "../aws/s3-client.ts";
+import { S3_CONCURRENCY } from "../aws/s3-limits.ts";
 import { couldMatch, inReadRange, matches } from "./dynamo-store.ts";
 import { type DataFileEntry, type ExportSummary, readFileList, readSummary } from "./dynamodb-export-manifest.ts";
 import {
@@ -20,11 +21,9 @@ import {
 } from "./dynamodb-export-objects.ts";
 import { itemKey, itemLabel, malformedLabel, type RawItem, readItem } from "./item-schema.ts";
 import { planListing, textRange } from "./listing-plan.ts";
+import { type MalformedEntry, malformedEntry, reportedMalformed } from "./reported-malformed.ts";
 import type { SessionFilter } from "./session.ts";
 import type { FindEvents, FindProgress, FindResult, GetResult, SessionCollector, SessionStore } from "./store.ts";
-
-/** `--s3-concurrency`: data files read at once. */
-export const S3_CONCURRENCY = { default: 16, min: 1, max: 64 } as const;
 
 /** Items between two progress reports and back-pressure waits (`afterPage`). */
 const BATCH_ITEMS = 256;
@@ -104,13 +103,6 @@ async function readManifest(
   }
 }
 
-/** Sorted by id, then label: the order the table store reports them in. */
-function sortedLabels(malformed: Map<string, { id: string; label: string }>): string[] {
-  return [...malformed.values()]
-    .sort((a, b) => (a.id !== b.id ? (a.id < b.id ? -1 : 1) : a.label < b.label ? -1 : a.label > b.label ? 1 : 0))
-    .map((entry) => entry.label);
-}
-
 /** Sessions in a DynamoDB export of a table of the SPEC §1 format. Makes no DynamoDB request. */
 export class DynamoDBExportStore implements SessionStore {
   readonly facts: ExportFacts;
@@ -137,7 +129,7 @@ export class DynamoDBExportStore implements SessionStore {
     // whose sort key `created_at` is missing or not a string, so the table never sees those.
     const viaIndex = planListing(filter).operation === "Query";
     const range = textRange(filter);
-    const malformed = new Map<string, { id: string; label: string }>();
+    const malformed = new Map<string, MalformedEntry>();
     let matched = 0;
     const itemsRead = await this.#readAll(events, (item, totals) => {
       if (viaIndex) {
@@ -148,7 +140,7 @@ export class DynamoDBExportStore implements SessionStore {
       if ("problem" in reading) {
         const key = itemKey(item);
         if (!malformed.has(key) && inReadRange(item, range) && couldMatch(item, filter)) {
-          malformed.set(key, { id: itemLabel(item), label: malformedLabel(item, reading.problem) });
+          malformed.set(key, malformedEntry(item, itemLabel(item), malformedLabel(item, reading.problem)));
         }
       } else if (matches(reading.session, filter)) {
         matched++;
@@ -156,7 +148,7 @@ export class DynamoDBExportStore implements SessionStore {
         keep.offer(reading.session);
       }
     });
-    return { matched, complete: true, malformed: sortedLabels(malformed), itemsRead };
+    return { matched, complete: true, malformed: reportedMalformed(malformed.values(), keep), itemsRead };
   }
 
   /** Like GetItem on the key `id`; every data file is read and checked. */
