@@ -1,15 +1,20 @@
 # Every target installs what it needs; recipes stay one-liners that call scripts.
 BUN := node_modules/.bin/bun
+# Where make install puts bin/sentinel.
+PREFIX ?= /usr/local
 
-.PHONY: install build test demo local local-stop release bench lint typecheck clean
+.PHONY: deps build install test demo local local-stop release bench lint typecheck clean
 
-install: node_modules/.installed
+deps: node_modules/.installed
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund && touch $@
 
-build: install
+build: deps
 	$(BUN) scripts/build.ts
+
+install: build
+	$(BUN) scripts/install.ts "$(PREFIX)"
 
 test: build
 	bash scripts/test.sh
@@ -20,19 +25,19 @@ demo: build
 local: build
 	$(BUN) scripts/local.ts start
 
-local-stop: install
+local-stop: deps
 	$(BUN) scripts/local.ts stop
 
-release: install
+release: deps
 	$(BUN) scripts/build.ts --release && bash scripts/check-release.sh
 
 bench: build
 	$(BUN) bench/run.ts
 
-typecheck: install
+typecheck: deps
 	node_modules/.bin/tsc --noEmit
 
-lint: install
+lint: deps
 	node_modules/.bin/biome check .
 
 clean:

@@ -2,11 +2,11 @@
 // creates and seeds the session table, runs the binary, stops everything.
 import { resolve } from "node:path";
 import { startDynamoDBLocal } from "./dynamodb-local.ts";
-import { generateSessions } from "./generate-sessions.ts";
+import { SAMPLE_TABLE, sampleSessions } from "./sample.ts";
 import { createSessionTable, localClient, putItems } from "./session-table.ts";
 
 const BINARY = resolve(import.meta.dir, "..", "dist", "sentinel");
-const TABLE = "sentinel-sessions";
+const TABLE = SAMPLE_TABLE;
 
 const dynamo = await startDynamoDBLocal();
 const stop = async () => {
@@ -18,9 +18,9 @@ try {
   console.log(`DynamoDB Local is up at ${dynamo.endpoint} (pid ${dynamo.pid})`);
   const client = localClient(dynamo.endpoint);
   await createSessionTable(client, TABLE);
-  const count = await putItems(client, TABLE, generateSessions({ count: 2_000, now: new Date(), days: 90 }));
+  const count = await putItems(client, TABLE, sampleSessions(new Date()));
   client.destroy();
-  console.log(`created table ${TABLE} (4 indexes, TTL) and wrote ${count} sessions spread over 90 days\n`);
+  console.log(`created table ${TABLE} (4 indexes, TTL) and wrote ${count} sample sessions spread over 90 days\n`);
 
   const env = {
     PATH: process.env.PATH ?? "/usr/bin:/bin",

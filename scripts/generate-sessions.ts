@@ -111,7 +111,10 @@ export function* generateSessions(options: GeneratorOptions): Generator<Record<s
     const lifetimeSec = [3_600, 4 * 3_600, 12 * 3_600][int(3)] as number;
     const lastAccessSec = Math.min(createdSec + int(lifetimeSec), nowSec);
     const roll = random();
-    const status = roll < activeShare ? "active" : roll < activeShare + 0.15 ? "revoked" : "expired";
+    const drawn = roll < activeShare ? "active" : roll < activeShare + 0.15 ? "revoked" : "expired";
+    // A session cannot have expired before its expires_at: until then it is still active. (Active
+    // sessions past expires_at do occur: a server marks them expired only when it next sees them.)
+    const status = drawn === "expired" && createdSec + lifetimeSec > nowSec ? "active" : drawn;
     const item: Record<string, AttributeValue> = {
       id: { S: hex(16) },
       user: { S: user },

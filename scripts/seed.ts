@@ -1,4 +1,6 @@
-// bun scripts/seed.ts --endpoint URL --table NAME --count N [--days D] [--now ISO] [--create]
+// bun scripts/seed.ts [--endpoint URL] [--table NAME] [--count N] [--days D] [--seed N] [--now ISO] [--create]
+// Generated sessions into a DynamoDB Local table; the endpoint defaults to AWS_ENDPOINT_URL_DYNAMODB
+// (set by `source .cache/local.env` after make local).
 import { parseArgs } from "node:util";
 import { generateSessions } from "./generate-sessions.ts";
 import { createSessionTable, localClient, putItems } from "./session-table.ts";
@@ -9,15 +11,24 @@ const { values } = parseArgs({
     table: { type: "string", default: "sentinel-sessions" },
     count: { type: "string", default: "2000" },
     days: { type: "string", default: "90" },
+    // Not the sample's seed (42): the same seed gives the same ids, which would overwrite its sessions.
+    seed: { type: "string", default: "1" },
     now: { type: "string" },
     create: { type: "boolean", default: false },
   },
 });
-if (values.endpoint === undefined) {
-  console.error("usage: bun scripts/seed.ts --endpoint URL [--table NAME] [--count N] [--days D] [--create]");
+const endpoint = values.endpoint ?? process.env.AWS_ENDPOINT_URL_DYNAMODB;
+const count = Number(values.count);
+const days = Number(values.days);
+const seed = Number(values.seed);
+if (endpoint === undefined || !Number.isSafeInteger(count) || count < 0 || !(days > 0) || !Number.isSafeInteger(seed)) {
+  console.error(
+    "usage: bun scripts/seed.ts [--endpoint URL] [--table NAME] [--count N] [--days D] [--seed N] [--now ISO] [--create]",
+  );
+  console.error("  the endpoint defaults to AWS_ENDPOINT_URL_DYNAMODB; N and D are numbers");
   process.exit(2);
 }
-const client = localClient(values.endpoint);
+const client = localClient(endpoint);
 try {
   if (values.create) await createSessionTable(client, values.table);
   const started = performance.now();
@@ -25,8 +36,9 @@ try {
     client,
     values.table,
     generateSessions({
-      count: Number(values.count),
-      days: Number(values.days),
+      count,
+      days,
+      seed,
       now: values.now === undefined ? new Date() : new Date(values.now),
     }),
   );

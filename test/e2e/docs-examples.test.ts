@@ -1,178 +1,346 @@
-// Every `sentinel …` example in the README, the guides and each command's --help
-// runs against a seeded DynamoDB Local, so the docs cannot drift from behaviour.
-// An example ends with exit 0 unless its line says otherwise (`# exit 3`).
-import { beforeAll, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+// The playground of `make local`, and every example of the README, the guides and each command's
+// --help run on it the way a new user runs them: `make local` on a free port, a shell with no AWS
+// settings but the env file make local wrote, `sentinel` being dist/sentinel. Each example exits
+// 0 unless its line says otherwise (`# exit 4 …`), and the README's and the guides' examples
+// print rows: the sample holds what each of them names. `make local-stop` ends it at the end.
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { generateSessions } from "../../scripts/generate-sessions.ts";
-import { createSessionTable, putItems } from "../../scripts/session-table.ts";
-import { endpoint, item, testClient } from "../support/dynamo.ts";
-import { startFakeCloudTrail } from "../support/fake-cloudtrail.ts";
-import { startFakeSts } from "../support/fake-sts.ts";
-import { BINARY, binaryEnv } from "../support/run-binary.ts";
+import { join } from "node:path";
+import { freePort } from "../../scripts/dynamodb-local.ts";
+import { sampleSessions, sampleTrail } from "../../scripts/sample.ts";
+import { type Example, helpExamples, markdownExamples } from "../support/doc-examples.ts";
+import {
+  commandLine,
+  inShell,
+  make,
+  type Playground,
+  ROOT,
+  run,
+  startPlayground,
+  userShellEnv,
+} from "../support/playground.ts";
+import { BINARY } from "../support/run-binary.ts";
 
-const ROOT = resolve(import.meta.dir, "../..");
 const DOCS = ["README.md", "docs/guide/commands.md", "docs/guide/install.md"];
-
-type Example = { source: string; line: string; argv: string[]; status: number };
-
-/** Shell words of a command line up to the first pipe, redirection, `;`, `&&` or comment. */
-export function commandWords(line: string): { words: string[]; comment: string } {
-  const words: string[] = [];
-  let word = "";
-  let quote: string | undefined;
-  let inWord = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i] as string;
-    if (quote !== undefined) {
-      if (c === quote) quote = undefined;
-      else word += c;
-      continue;
-    }
-    if (c === "'" || c === '"') {
-      quote = c;
-      inWord = true;
-    } else if (/\s/.test(c)) {
-      if (inWord) words.push(word);
-      word = "";
-      inWord = false;
-    } else if ("|>;&#".includes(c) || (c === "2" && line[i + 1] === ">" && !inWord)) {
-      if (inWord) words.push(word);
-      return { words, comment: c === "#" ? line.slice(i + 1) : (/#(.*)$/.exec(line.slice(i))?.[1] ?? "") };
-    } else {
-      word += c;
-      inWord = true;
-    }
-  }
-  if (inWord) words.push(word);
-  return { words, comment: "" };
-}
+const text = (path: string) => readFileSync(join(ROOT, path), "utf8");
+/** Markdown with its line breaks and list indentation as single spaces, for finding a phrase. */
+const prose = (path: string) => text(path).replace(/\s+/g, " ");
 
 /**
- * The `sentinel …` lines of the shell code blocks (```sh, ```bash, ```console;
- * continuations joined) in a markdown text. Synopses sit in plain blocks and
- * CI files in ```yaml: those are not commands to run as they stand.
+ * Examples not run, each with its reason: only those that need a real AWS account (a profile of
+ * one, a GitHub Actions job). Every other example runs on the playground. Reviewed: none today
+ * (the CI jobs are ```yaml blocks, which hold no example lines).
  */
-function markdownExamples(source: string, text: string): Example[] {
-  const examples: Example[] = [];
-  let fence: string | undefined;
-  let pending = "";
-  for (const raw of text.split("\n")) {
-    const opening = /^\s*```(\w*)/.exec(raw);
-    if (opening !== null) {
-      fence = fence === undefined ? (opening[1] ?? "") : undefined;
-      continue;
-    }
-    if (fence === undefined || !["sh", "bash", "console"].includes(fence)) continue;
-    const line = pending + raw.trim().replace(/^\$ /, "");
-    if (line.endsWith("\\")) {
-      pending = `${line.slice(0, -1)} `;
-      continue;
-    }
-    pending = "";
-    if (!line.startsWith("sentinel ")) continue;
-    examples.push(toExample(source, line));
-  }
-  return examples;
-}
+const NEEDS_REAL_AWS: Record<string, string> = {};
 
-function toExample(source: string, line: string): Example {
-  const { words, comment } = commandWords(line);
-  const status = Number(/exit (\d+)/.exec(comment)?.[1] ?? 0);
-  // Examples name DynamoDB Local at :8000 (make local); here it is wherever the test run started it.
-  const argv = words.slice(1).map((w) => w.replace(/^http:\/\/(127\.0\.0\.1|localhost):8000$/, endpoint()));
-  return { source, line, argv, status };
-}
+/** The caller the STS stand-in names, as the docs say. */
+const CALLER = "arn:aws:sts::123456789012:assumed-role/sentinel-audit/alice";
 
-function helpExamples(): Example[] {
-  const list = Bun.spawnSync([BINARY, "--help"]).stdout.toString();
-  const commands = [...(list.split("\nExample")[0] as string).matchAll(/^ {2}sentinel ([a-z-]+(?: [a-z-]+)?) /gm)]
-    .map((m) => m[1] as string)
-    .filter((name) => !["help", "version", "completion"].includes(name));
-  return commands.flatMap((name) => {
-    const help = Bun.spawnSync([BINARY, ...name.split(" "), "--help"]).stdout.toString();
-    const block = help.split(/^Examples?:\n/m)[1] ?? "";
-    // A wrapped example goes on after " \" on the next line, as in a shell.
-    return block
-      .replace(/ \\\n\s+/g, " ")
-      .split("\n")
-      .map((l) => l.trim())
-      .filter((l) => l.startsWith("sentinel "))
-      .map((l) => toExample(`sentinel ${name} --help`, l));
-  });
-}
-
-const WORK = mkdtempSync(join(tmpdir(), "sentinel-docs-"));
-const sts = startFakeSts("arn:aws:sts::123456789012:assumed-role/Admin/alice");
-// No AssumeRole events: the audit examples run their whole path and find nothing.
-const cloudTrail = startFakeCloudTrail({ events: {} });
-const ENV = () =>
-  binaryEnv({
-    AWS_ENDPOINT_URL_DYNAMODB: endpoint(),
-    AWS_ENDPOINT_URL_STS: sts.url,
-    AWS_ENDPOINT_URL_CLOUDTRAIL: cloudTrail.url,
-  });
+const WORK = mkdtempSync(join(tmpdir(), "sentinel-playground-"));
+let playground: Playground;
+let decoy: ReturnType<typeof Bun.spawn>;
+let examples = 0;
+let archive = "";
 
 beforeAll(async () => {
-  await createSessionTable(testClient(), "sentinel-sessions");
-  const now = new Date();
-  await putItems(testClient(), "sentinel-sessions", [
-    ...generateSessions({ count: 400, now, days: 60, seed: 11 }),
-    item({ id: "0123456789abcdef", user: "alice", status: "active", created_at: now.toISOString() }),
-  ]);
-  // Files the examples name: a trail folder (as `aws s3 sync` leaves it) and an archive of sessions.
-  mkdirSync(join(WORK, "trail"), { recursive: true });
-  const archive = Bun.spawnSync(
-    [BINARY, "server-sessions", "--table", "sentinel-sessions", "--since", "90d", "--output", "ndjson"],
-    {
-      env: ENV(),
-    },
-  );
-  writeFileSync(join(WORK, "archive.ndjson"), archive.stdout);
-  // An export with its manifest, for the examples of verify (asynchronously: the fake STS answers in this process).
-  const exported = Bun.spawn(
-    [
-      BINARY,
-      "server-sessions",
-      "--table",
-      "sentinel-sessions",
-      "--since",
-      "7d",
-      "--output",
-      "csv",
-      "--manifest",
-      "week.manifest.json",
-    ],
-    { cwd: WORK, env: ENV(), stdout: "pipe", stderr: "inherit" },
-  );
-  writeFileSync(join(WORK, "week.csv"), await new Response(exported.stdout).text());
-  expect(await exported.exited).toBe(0);
-});
-
-const examples = [
-  ...DOCS.flatMap((path) => markdownExamples(path, readFileSync(join(ROOT, path), "utf8"))),
-  ...helpExamples(),
-];
-
-test("the docs hold examples to run", () => {
-  expect(examples.length).toBeGreaterThan(10);
-  expect(examples.some((e) => e.source.endsWith("--help"))).toBe(true);
-});
-
-test.each(examples.map((e) => [`${e.source}: ${e.line}`, e]))("%s", async (_, example) => {
-  const { argv, status } = example as Example;
-  const proc = Bun.spawn([BINARY, ...argv], {
-    cwd: WORK,
-    env: ENV(),
-    stdout: "pipe",
-    stderr: "pipe",
-    stdin: "ignore",
+  // A process whose command line names both processes of the playground: make local-stop must
+  // leave it alone (it stops by recorded pid, not by name).
+  decoy = Bun.spawn(["python3", "-c", "import time; time.sleep(3600)", "DynamoDBLocal", "aws-stand-ins.ts"], {
+    stdio: ["ignore", "ignore", "ignore"],
   });
-  const [stderr, code] = await Promise.all([
-    new Response(proc.stderr).text(),
-    proc.exited,
-    new Response(proc.stdout).text(),
+  playground = startPlayground(join(WORK, ".cache"), await freePort());
+  // An earlier export, for the examples that audit against one (`--sessions-from archive.ndjson`).
+  archive = (await sentinel(["sentinel", "server-sessions", "--since", "90d", "--output", "ndjson"])).stdout;
+}, 240_000);
+
+afterAll(() => {
+  decoy.kill("SIGKILL");
+  // Only if a test failed before make local-stop ran: the recorded pids, while they are still ours.
+  const { dynamodb, standIns } = playground?.record ?? { dynamodb: { pid: 0 }, standIns: { pid: 0 } };
+  for (const pid of [dynamodb.pid, standIns.pid]) {
+    const line = pid === 0 ? undefined : commandLine(pid);
+    if (line?.includes(WORK)) process.kill(pid, "SIGKILL");
+  }
+});
+
+/** A fresh folder as a user's working directory: the checkout's `.cache` and the files the examples read. */
+function workingDirectory(): string {
+  const dir = join(WORK, `run-${++examples}`);
+  mkdirSync(dir);
+  symlinkSync(playground.dir, join(dir, ".cache"));
+  // `--cloudtrail-logs ./trail` (as after `aws s3 sync`) and `--sessions-from archive.ndjson`.
+  symlinkSync(join(playground.dir, "sample-trail"), join(dir, "trail"));
+  writeFileSync(join(dir, "archive.ndjson"), archive);
+  return dir;
+}
+
+/** Runs a sentinel command line (words, `sentinel` first) as the user's shell would, in a fresh folder. */
+async function sentinel(words: string[], options: { sourceEnv?: boolean; answer?: string } = {}) {
+  const cwd = workingDirectory();
+  const argv = [BINARY, ...words.slice(1)];
+  const result = await run(inShell(options.sourceEnv === false ? undefined : ".cache/local.env", argv), {
+    cwd,
+    env: userShellEnv(cwd),
+    ...(options.answer === undefined ? {} : { answer: options.answer }),
+  });
+  return { ...result, cwd };
+}
+
+const csvRows = (stdout: string) => stdout.trimEnd().split("\n").slice(1);
+
+test("make local writes local.env with dummy credentials, the region and the playground's endpoints, as the docs show", () => {
+  const settings = Object.fromEntries(
+    [...readFileSync(playground.envFile, "utf8").matchAll(/^export ([A-Z_]+)=(.*)$/gm)].map((m) => [m[1], m[2]]),
+  );
+  expect(settings).toEqual({
+    AWS_ACCESS_KEY_ID: "local",
+    AWS_SECRET_ACCESS_KEY: "local",
+    AWS_REGION: "us-east-1",
+    AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${playground.port}`,
+    AWS_ENDPOINT_URL_STS: playground.record.standIns.sts,
+    AWS_ENDPOINT_URL_CLOUDTRAIL: playground.record.standIns.cloudtrail,
+    SENTINEL_SESSION_TABLE: "sentinel-sessions",
+  });
+  expect(playground.record.standIns.sts).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  expect(playground.record.standIns.cloudtrail).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  // The guide shows the same settings, and make local prints the dummy ones.
+  const guide = text("docs/guide/commands.md");
+  for (const line of [
+    "export AWS_ACCESS_KEY_ID=local",
+    "export AWS_SECRET_ACCESS_KEY=local",
+    "export AWS_REGION=us-east-1",
+    "export AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:8000",
+    "export AWS_ENDPOINT_URL_STS=http://127.0.0.1:",
+    "export AWS_ENDPOINT_URL_CLOUDTRAIL=http://127.0.0.1:",
+    "export SENTINEL_SESSION_TABLE=sentinel-sessions",
+  ]) {
+    expect(guide).toContain(line);
+  }
+  expect(playground.stdout).toContain("AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1");
+});
+
+test("the guide's DynamoDB Local example needs the env file: without it there is no region, with it rows", async () => {
+  const words = ["sentinel", "server-sessions", "--table", "sentinel-sessions", "--endpoint-url"];
+  const local = [...words, `http://127.0.0.1:${playground.port}`, "--since", "1d", "--output", "csv"];
+  const bare = await sentinel(local, { sourceEnv: false });
+  expect(bare.code).toBe(2);
+  expect(bare.stderr).toContain("region");
+  const sourced = await sentinel(local);
+  expect({ code: sourced.code, stderr: sourced.stderr }).toEqual({ code: 0, stderr: "" });
+  expect(csvRows(sourced.stdout).length).toBeGreaterThan(0);
+});
+
+test("the sample: 2,009 sessions of the last 90 days as the README describes, no expired one ending ahead", async () => {
+  const before = Date.now();
+  const listed = await sentinel([
+    "sentinel",
+    "server-sessions",
+    "--since",
+    "91d",
+    "--columns",
+    "id,status,created_at,expires_at",
+    "--output",
+    "csv",
   ]);
-  expect({ code, stderr: code === status ? "" : stderr }).toEqual({ code: status, stderr: "" });
+  expect(listed.code).toBe(0);
+  const rows = csvRows(listed.stdout).map((line) => line.split(","));
+  // Expected from the generator that make local loaded, not from the listing.
+  const sample = sampleSessions(new Date());
+  expect(rows.length).toBe(2_009);
+  expect(sample.length).toBe(2_009);
+  expect(new Set(rows.map((r) => r[0]))).toEqual(new Set(sample.map((s) => s.id?.S)));
+  const statuses = (list: (string | undefined)[]) => {
+    const counts: Record<string, number> = {};
+    for (const status of list) counts[status as string] = (counts[status as string] ?? 0) + 1;
+    return counts;
+  };
+  const expected = statuses(sample.map((s) => s.status?.S));
+  expect(statuses(rows.map((r) => r[1]))).toEqual(expected);
+  const readme = prose("README.md");
+  expect(readme).toContain("2,009 sessions");
+  expect(readme).toContain(`${(expected.expired as number).toLocaleString("en-US")} \`expired\``);
+  expect(readme).toContain(`${expected.revoked} \`revoked\``);
+  expect(readme).toContain(`${expected.active} \`active\``);
+  expect(readme).toContain("40 users");
+  expect(readme).toContain("30 profiles");
+  expect(readme).toContain("90 days");
+  const expired = rows.filter((r) => r[1] === "expired");
+  expect(expired.length).toBeGreaterThan(1_000);
+  expect(expired.filter((r) => Date.parse(r[3] as string) >= before)).toEqual([]);
+  // Relative to now: the newest session began within the hour, the oldest within 90 days.
+  const created = rows.map((r) => Date.parse(r[2] as string));
+  expect(before - Math.max(...created)).toBeLessThan(3_600_000);
+  expect(before - Math.min(...created)).toBeLessThan(90 * 86_400_000);
+  expect(before - Math.min(...created)).toBeGreaterThan(89 * 86_400_000);
+});
+
+test("the STS stand-in answers the no-filter listing, --manifest's caller and server-revoke --dry-run", async () => {
+  const own = await sentinel(["sentinel", "server-sessions", "--output", "csv"]);
+  expect(own.code).toBe(0);
+  expect(own.stderr).toContain('listing the sessions of user "alice" (the caller)');
+  const alices = sampleSessions(new Date()).filter((s) => s.user?.S === "alice");
+  expect(new Set(csvRows(own.stdout).map((line) => line.split(",")[0]))).toEqual(new Set(alices.map((s) => s.id?.S)));
+
+  const exported = await sentinel(["sentinel", "server-sessions", "--since", "1d", "--manifest", "m.json"]);
+  expect({ code: exported.code, stderr: exported.stderr }).toEqual({ code: 0, stderr: "" });
+  expect(JSON.parse(readFileSync(join(exported.cwd, "m.json"), "utf8")).caller).toEqual({
+    arn: CALLER,
+    account: "123456789012",
+  });
+
+  const dryRun = await sentinel([
+    "sentinel",
+    "server-revoke",
+    "--user",
+    "mallory",
+    "--reason",
+    "laptop stolen",
+    "--dry-run",
+    "--output",
+    "json",
+  ]);
+  expect(dryRun.code).toBe(0);
+  expect(JSON.parse(dryRun.stdout).sessions.map((s: Record<string, string>) => [s.id, s.result, s.revoked_by])).toEqual(
+    [
+      ["6d616c6c6f727901", "would_revoke", "alice"],
+      ["6d616c6c6f727902", "would_revoke", "alice"],
+      ["6d616c6c6f727903", "would_revoke", "alice"],
+    ],
+  );
+});
+
+test("the sample trail holds every audit category, from the logs and through the CloudTrail stand-in alike", async () => {
+  // What each event was written to show, from the sample's own description of it.
+  const intended = sampleTrail(sampleSessions(new Date()), new Date()).categories;
+  const counts: Record<string, number> = {};
+  for (const category of intended.values()) counts[category] = (counts[category] ?? 0) + 1;
+  for (const category of ["tracked", "untracked", "orphaned", "mismatch", "denied", "service"]) {
+    expect(counts[category] ?? 0).toBeGreaterThan(0);
+  }
+  const audit = ["sentinel", "audit", "untracked-sessions", "--since", "7d", "--all-events", "--output", "json"];
+  for (const words of [[...audit, "--cloudtrail-logs", ".cache/sample-trail"], audit]) {
+    const result = await sentinel(words);
+    expect({ words, code: result.code, stderr: result.stderr }).toEqual({ words, code: 4, stderr: "" });
+    const report = JSON.parse(result.stdout) as { summary: Record<string, number>; findings: Record<string, string>[] };
+    expect(new Map(report.findings.map((f) => [f.event_id, f.category]))).toEqual(intended);
+    expect(report.summary).toEqual({ events: intended.size, ...counts });
+  }
+  const readme = prose("README.md");
+  expect(readme).toContain(`${intended.size} AssumeRole events`);
+  for (const [category, count] of Object.entries(counts)) expect(readme).toContain(`${count} \`${category}\``);
+});
+
+test("make install PREFIX=DIR copies dist/sentinel to DIR/bin (default /usr/local), as the README's Try it does", async () => {
+  const prefix = join(WORK, "prefix");
+  const installed = make(["install", `PREFIX=${prefix}`]);
+  expect(installed.code).toBe(0);
+  const target = join(prefix, "bin", "sentinel");
+  expect(statSync(target).mode & 0o777).toBe(0o755);
+  expect(Buffer.compare(readFileSync(target), readFileSync(BINARY))).toBe(0);
+  const version = await run([target, "--version"], { cwd: WORK, env: userShellEnv(WORK) });
+  expect(version.code).toBe(0);
+  expect(version.stdout).toMatch(/^sentinel \d+\.\d+\.\d+ /);
+  expect(make(["-n", "install"]).stdout).toContain('scripts/install.ts "/usr/local"');
+  expect(text("README.md").split("## Try it")[1]?.split("\n## ")[0]).toContain("make install PREFIX=~/.local");
+});
+
+// The examples, in the order of the docs: the incident-response ones revoke what they name, and
+// the verification after them shows it revoked.
+const docExamples = DOCS.flatMap((path) => markdownExamples(path, text(path)));
+const allExamples = [...docExamples, ...helpExamples()];
+
+/** The status an example documents on its line, else 0; --help examples cannot say theirs. */
+function expectedStatus(example: Example): number {
+  const documented = /exit (\d+)/.exec(example.comment);
+  if (documented !== null) return Number(documented[1]);
+  // The sample trail has findings up to 30 minutes before make local: an audit up to now exits 4.
+  if (example.words[1] === "audit" && !example.words.includes("--until")) return 4;
+  return 0;
+}
+
+/** Whether stdout holds at least one data row in the example's format. */
+function hasRows(words: string[], stdout: string): boolean {
+  const at = Math.max(words.indexOf("--output"), words.indexOf("--format"));
+  const format = at === -1 ? "human" : words[at + 1];
+  const lines = stdout.split("\n").filter((l) => l.trim() !== "");
+  if (format === "csv") return lines.length >= 2;
+  if (format === "ndjson") return lines.length >= 1;
+  if (format === "json") {
+    const value = JSON.parse(stdout) as { sessions?: unknown[]; findings?: unknown[]; id?: unknown };
+    const list = value.sessions ?? value.findings;
+    return list === undefined ? typeof value.id === "string" : list.length > 0;
+  }
+  return lines.length >= 2 && !/^No (sessions found|findings)\./m.test(stdout);
+}
+
+const ROW_COMMANDS = ["server-sessions", "server-session", "server-revoke", "audit"];
+
+test("the docs hold examples to run, of every command and of the seeding script", () => {
+  expect(docExamples.length).toBeGreaterThan(30);
+  for (const command of [...ROW_COMMANDS, "completion", "--version"]) {
+    expect(docExamples.some((e) => e.words[0] === "sentinel" && e.words[1] === command)).toBe(true);
+  }
+  expect(docExamples.some((e) => e.words[1] === "scripts/seed.ts")).toBe(true);
+  expect(allExamples.some((e) => e.source.endsWith("--help"))).toBe(true);
+  for (const line of Object.keys(NEEDS_REAL_AWS)) expect(allExamples.map((e) => e.line)).toContain(line);
+});
+
+test.each(allExamples.filter((e) => !(e.line in NEEDS_REAL_AWS)).map((e) => [`${e.source}: ${e.line}`, e]))(
+  "%s",
+  async (_, value) => {
+    const example = value as Example;
+    // The examples name DynamoDB Local at :8000 (make local's default); this one is on its own port.
+    const words = example.words.map((w) =>
+      w.replace(/^http:\/\/(127\.0\.0\.1|localhost):8000$/, `http://127.0.0.1:${playground.port}`),
+    );
+    if (words[0] !== "sentinel") {
+      // The seeding script, from the checkout, with the env file sourced; fewer sessions, for time.
+      const at = words.indexOf("--count");
+      if (at !== -1) words[at + 1] = "500";
+      const seeded = await run(inShell(playground.envFile, [join(ROOT, "node_modules/.bin/bun"), ...words.slice(1)]), {
+        cwd: ROOT,
+        env: userShellEnv(WORK),
+      });
+      expect({ code: seeded.code, seeded: seeded.stderr.startsWith("seeded 500 sessions") }).toEqual({
+        code: 0,
+        seeded: true,
+      });
+      return;
+    }
+    // A selection revoked without --yes asks first, on a terminal: answered yes there.
+    const asks =
+      words[1] === "server-revoke" &&
+      !words.includes("--yes") &&
+      !words.includes("--dry-run") &&
+      ["--user", "--profile", "--server-instance"].some((flag) => words.includes(flag));
+    const result = await sentinel(words, asks ? { answer: "y" } : {});
+    const status = expectedStatus(example);
+    expect({ code: result.code, stderr: result.code === status ? "" : result.stderr }).toEqual({
+      code: status,
+      stderr: "",
+    });
+    if (!example.source.endsWith("--help")) {
+      expect(result.stderr).not.toContain("warning:");
+      if (ROW_COMMANDS.includes(words[1] as string)) {
+        expect({ rows: hasRows(words, result.stdout), stdout: result.stdout }).toMatchObject({ rows: true });
+      }
+    }
+  },
+);
+
+test("make local-stop stops exactly the DynamoDB Local and the stand-ins make local started", () => {
+  const { dynamodb, standIns } = playground.record;
+  expect(commandLine(dynamodb.pid)).toContain("DynamoDBLocal");
+  expect(commandLine(standIns.pid)).toContain("aws-stand-ins.ts");
+  const stopped = make(["local-stop", `LOCAL_DIR=${playground.dir}`]);
+  expect(stopped.code).toBe(0);
+  expect(stopped.stdout).toContain(`stopped DynamoDB Local on port ${playground.port} (pid ${dynamodb.pid})`);
+  expect(stopped.stdout).toContain(`stopped the STS and CloudTrail stand-ins (pid ${standIns.pid})`);
+  expect(commandLine(dynamodb.pid)).toBeUndefined();
+  expect(commandLine(standIns.pid)).toBeUndefined();
+  // The process named like both is still there.
+  expect(decoy.exitCode).toBeNull();
+  expect(commandLine(decoy.pid)).toContain("DynamoDBLocal aws-stand-ins.ts");
+  expect(() => statSync(playground.envFile)).toThrow();
 });

@@ -4,7 +4,6 @@ import { beforeAll, expect, test } from "bun:test";
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { freePort } from "../../scripts/dynamodb-local.ts";
 import { endpoint, freshTable, item } from "../support/dynamo.ts";
 import { startFakeSts } from "../support/fake-sts.ts";
 import { BINARY, binaryEnv, runBinary } from "../support/run-binary.ts";
@@ -65,44 +64,6 @@ test("DynamoDB Local runs with telemetry off and leaves no metadata file in the 
   expect(existsSync(join(root, "dynamodb-local-metadata.json"))).toBe(false);
   const launcher = readFileSync(join(root, "scripts/dynamodb-local.ts"), "utf8");
   expect(launcher).toContain('"-disableTelemetry"');
-});
-
-test("make local starts DynamoDB Local with the sample table on PORT; make local-stop stops exactly that process", async () => {
-  const root = resolve(import.meta.dir, "../..");
-  const bun = join(root, "node_modules/.bin/bun");
-  const port = await freePort();
-  const start = spawnSync(bun, ["scripts/local.ts", "start"], {
-    cwd: root,
-    encoding: "utf8",
-    env: { ...binaryEnv(), PORT: String(port) },
-  });
-  expect(start.status).toBe(0);
-  expect(start.stdout).toContain(`DynamoDB Local is up at http://127.0.0.1:${port}`);
-  expect(start.stdout).toContain("export AWS_ACCESS_KEY_ID=local");
-  const pid = Number(/\(pid (\d+)\)/.exec(start.stdout)?.[1]);
-  try {
-    const listed = await runBinary(
-      ["server-sessions", "--table", "sentinel-sessions", "--since", "90d", "--output", "csv"],
-      binaryEnv({ AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${port}` }),
-    );
-    expect(listed.code).toBe(0);
-    expect(listed.stdout.split("\n").length - 2).toBe(2_000);
-  } finally {
-    const stop = spawnSync(bun, ["scripts/local.ts", "stop"], { cwd: root, encoding: "utf8" });
-    expect(stop.stdout).toContain(`stopped DynamoDB Local (pid ${pid}, port ${port})`);
-  }
-  // The process is gone (or a zombie about to be reaped by init).
-  let alive = true;
-  while (alive) {
-    try {
-      process.kill(pid, 0);
-      alive = !readFileSync(`/proc/${pid}/stat`, "utf8").includes(") Z ");
-      if (alive) await Bun.sleep(50);
-    } catch {
-      alive = false;
-    }
-  }
-  expect(alive).toBe(false);
 });
 
 test("a full disk is one error line that says what failed", async () => {
