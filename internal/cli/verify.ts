@@ -102,8 +102,8 @@ with --public-key, or through KMS with --kms. Exit 0 when everything holds, 5 wh
     "aws-profile": value("Connection", "NAME", "shared-config profile for --kms"),
   },
   examples: [
-    "sentinel verify week.manifest.json --data week.csv",
-    "sentinel verify week.manifest.json --data week.csv --output json",
+    "sentinel verify evidence/sessions-1.manifest.json --data evidence/sessions-1.ndjson --public-key evidence/sentinel-evidence.der",
+    "sentinel verify evidence/sessions-*.manifest.json --data evidence/archive.ndjson --public-key evidence/sentinel-evidence.der --output json",
   ],
   toOptions(parsed) {
     const raw = parsed.flags;

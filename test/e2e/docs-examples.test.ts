@@ -4,6 +4,7 @@
 // 0 unless its line says otherwise (`# exit 4 …`), and the README's and the guides' examples
 // print rows: the sample holds what each of them names. `make local-stop` ends it at the end.
 import { afterAll, beforeAll, expect, test } from "bun:test";
+import { createHash, generateKeyPairSync, sign } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -32,7 +33,10 @@ const prose = (path: string) => text(path).replace(/\s+/g, " ");
  * one, a GitHub Actions job). Every other example runs on the playground. Reviewed: none today
  * (the CI jobs are ```yaml blocks, which hold no example lines).
  */
-const NEEDS_REAL_AWS: Record<string, string> = {};
+const NEEDS_REAL_AWS: Record<string, string> = {
+  "sentinel verify evidence/sessions-*.manifest.json --data evidence/archive.ndjson --kms   # through kms:Verify instead":
+    "KMS Verify: the playground has no KMS (test/e2e/signed-evidence.test.ts runs --kms against moto's)",
+};
 
 /** The caller the STS stand-in names, as the docs say. */
 const CALLER = "arn:aws:sts::123456789012:assumed-role/sentinel-audit/alice";
@@ -42,6 +46,8 @@ let playground: Playground;
 let decoy: ReturnType<typeof Bun.spawn>;
 let examples = 0;
 let archive = "";
+/** Evidence as a daily signed job leaves it (the "Proving an archive" examples read it as evidence/). */
+let evidence = "";
 
 beforeAll(async () => {
   // A process whose command line names both processes of the playground: make local-stop must
@@ -52,7 +58,51 @@ beforeAll(async () => {
   playground = startPlayground(join(WORK, ".cache"), await freePort());
   // An earlier export, for the examples that audit against one (`--sessions-from archive.ndjson`).
   archive = (await sentinel(["sentinel", "server-sessions", "--since", "90d", "--output", "ndjson"])).stdout;
+  evidence = await signedEvidence();
 }, 240_000);
+
+/**
+ * Three checkpointed daily runs with their manifests, each signed as `--sign-with` signs it (the
+ * playground has no KMS: a key made here signs the same statement, and its public half stands in
+ * for `aws kms get-public-key`'s), and the day files joined into one archive.
+ */
+async function signedEvidence(): Promise<string> {
+  const dir = join(WORK, "evidence");
+  mkdirSync(dir);
+  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  writeFileSync(join(dir, "sentinel-evidence.der"), publicKey.export({ format: "der", type: "spki" }));
+  const untils = [new Date(Date.now() - 30 * 86_400_000), new Date(Date.now() - 86_400_000), undefined];
+  const days: string[] = [];
+  for (const [i, until] of untils.entries()) {
+    const manifest = join(dir, `sessions-${i + 1}.manifest.json`);
+    const run = await sentinel([
+      "sentinel",
+      "server-sessions",
+      "--checkpoint",
+      join(dir, "sessions.ckpt"),
+      "--columns",
+      "all",
+      "--output",
+      "ndjson",
+      "--manifest",
+      manifest,
+      ...(until === undefined ? [] : ["--until", until.toISOString()]),
+    ]);
+    expect(run.code).toBe(0);
+    writeFileSync(join(dir, `sessions-${i + 1}.ndjson`), run.stdout);
+    days.push(run.stdout);
+    const statement = `sentinel-manifest-v1\n${createHash("sha256").update(readFileSync(manifest)).digest("hex")}\n`;
+    const signature = {
+      statement,
+      key_id: "arn:aws:kms:us-east-1:123456789012:key/0f3c2a1e-playground",
+      signing_algorithm: "RSASSA_PKCS1_V1_5_SHA_256",
+      signature: sign("sha256", Buffer.from(statement), privateKey).toString("base64"),
+    };
+    writeFileSync(`${manifest}.sig`, `${JSON.stringify(signature, null, 2)}\n`);
+  }
+  writeFileSync(join(dir, "archive.ndjson"), days.join(""));
+  return dir;
+}
 
 afterAll(() => {
   decoy.kill("SIGKILL");
@@ -72,13 +122,23 @@ function workingDirectory(): string {
   // `--cloudtrail-logs ./trail` (as after `aws s3 sync`) and `--sessions-from archive.ndjson`.
   symlinkSync(join(playground.dir, "sample-trail"), join(dir, "trail"));
   writeFileSync(join(dir, "archive.ndjson"), archive);
+  if (evidence !== "") symlinkSync(evidence, join(dir, "evidence"));
   return dir;
+}
+
+/** Words with a `*` expanded in `cwd` as the shell would (sorted), or left as they are when nothing matches. */
+function expandGlobs(words: string[], cwd: string): string[] {
+  return words.flatMap((word) => {
+    if (!word.includes("*")) return [word];
+    const found = [...new Bun.Glob(word).scanSync({ cwd, followSymlinks: true })].sort();
+    return found.length === 0 ? [word] : found;
+  });
 }
 
 /** Runs a sentinel command line (words, `sentinel` first) as the user's shell would, in a fresh folder. */
 async function sentinel(words: string[], options: { sourceEnv?: boolean; answer?: string } = {}) {
   const cwd = workingDirectory();
-  const argv = [BINARY, ...words.slice(1)];
+  const argv = [BINARY, ...expandGlobs(words.slice(1), cwd)];
   const result = await run(inShell(options.sourceEnv === false ? undefined : ".cache/local.env", argv), {
     cwd,
     env: userShellEnv(cwd),

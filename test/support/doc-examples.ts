@@ -82,7 +82,9 @@ export function helpExamples(): Example[] {
   return commands.flatMap((name) => {
     const help = Bun.spawnSync([BINARY, ...name.split(" "), "--help"]).stdout.toString();
     const block = help.split(/^Examples?:\n/m)[1] ?? "";
+    // A wrapped example goes on after " \" on the next line, as in a shell.
     return block
+      .replace(/ \\\n\s+/g, " ")
       .split("\n")
       .map((l) => l.trim())
       .filter((l) => l.startsWith("sentinel "))
