@@ -72,6 +72,9 @@ const io: IO = {
   stdoutIsTTY: process.stdout.isTTY === true,
   ...(process.stdout.columns === undefined ? {} : { stdoutColumns: process.stdout.columns }),
   stderrIsTTY: process.stderr.isTTY === true,
+  get stderrColumns() {
+    return process.stderr.columns;
+  },
   env: process.env,
   now: () => new Date(),
   stdinIsTTY: process.stdin.isTTY === true,

@@ -17,6 +17,8 @@ import { ExitCode } from "./exit-code.ts";
 import * as flag from "./flag-values.ts";
 import { LISTING_PACING } from "./gc-pacer.ts";
 import { count, say } from "./io.ts";
+import { type AuditProgress, Progress } from "./progress.ts";
+import { stdoutWidth } from "./terminal-width.ts";
 
 export type AuditUntrackedOptions = {
   table: string;
@@ -86,7 +88,16 @@ function collectEvery(events: number, collect: (() => void) | undefined) {
 export async function auditUntracked(opts: AuditUntrackedOptions, deps: Deps): Promise<ExitCode> {
   const { io } = deps;
   const debug = (line: string) => (opts.debug ? void say(io, `debug: ${printable(line)}`) : undefined);
-  const logs = opts.cloudtrailLogs === undefined ? undefined : new LogFilesSource(opts.cloudtrailLogs);
+  const progress = new Progress(io);
+  let done: AuditProgress = { events: 0, findings: 0 };
+  const show = (more: Partial<AuditProgress>) => {
+    done = { ...done, ...more };
+    progress.updateAudit(done);
+  };
+  const logs =
+    opts.cloudtrailLogs === undefined
+      ? undefined
+      : new LogFilesSource(opts.cloudtrailLogs, (filesRead, files) => show({ filesRead, files }));
   await logs?.check();
   // An export file is read before any AWS call, so a wrong file fails fast.
   const exported = opts.sessionsFrom === undefined ? undefined : await readSessionsExport(opts.sessionsFrom);
@@ -94,6 +105,7 @@ export async function auditUntracked(opts: AuditUntrackedOptions, deps: Deps): P
   const needsRegion = logs === undefined && opts.trailRegions.length === 0;
   const table = needsTable || needsRegion ? await deps.openSessionLookup(opts.connection, opts.table) : undefined;
   const collect = deps.pacedCollector?.(LISTING_PACING);
+  const collectGarbage = collectEvery(EVENTS_PER_COLLECTION, collect);
   try {
     let directory: SessionDirectory;
     if (exported !== undefined && opts.sessionsFrom !== undefined) {
@@ -122,8 +134,12 @@ export async function auditUntracked(opts: AuditUntrackedOptions, deps: Deps): P
       roles: opts.roles,
       allEvents: opts.allEvents,
       signal: deps.signal,
-      onBatch: collectEvery(EVENTS_PER_COLLECTION, collect),
+      onBatch: (counts) => {
+        collectGarbage(counts);
+        show(counts);
+      },
     });
+    progress.clear();
     const since = opts.window.since;
     await writeFindings(
       io.stdout,
@@ -135,6 +151,7 @@ export async function auditUntracked(opts: AuditUntrackedOptions, deps: Deps): P
       },
       opts.output,
       opts.formulaGuard,
+      { fitWidth: stdoutWidth(io), onNote: (line) => void say(io, line) },
     );
     let malformed = false;
     if (result.malformedEvents.length > 0) {
@@ -154,6 +171,7 @@ export async function auditUntracked(opts: AuditUntrackedOptions, deps: Deps): P
     if (result.findings > 0) return ExitCode.Findings;
     return malformed ? ExitCode.Malformed : ExitCode.Ok;
   } finally {
+    progress.clear();
     table?.close();
   }
 }

@@ -30,9 +30,10 @@ import type { Deps } from "./deps.ts";
 import { ExitCode } from "./exit-code.ts";
 import * as flag from "./flag-values.ts";
 import { LISTING_PACING, STREAMING_PACING } from "./gc-pacer.ts";
-import { count, type IO, say } from "./io.ts";
+import { count, say } from "./io.ts";
 import { Progress } from "./progress.ts";
 import { closest } from "./suggest.ts";
+import { stdoutWidth } from "./terminal-width.ts";
 
 export type ListSessionsOptions = {
   table: string;
@@ -237,7 +238,8 @@ async function exportSessions(
     const format = listingFormat(opts.output, {
       columns,
       formulaGuard: opts.formulaGuard,
-      fitWidth: opts.output === "human" ? terminalWidth(io) : undefined,
+      fitWidth: opts.output === "human" ? stdoutWidth(io) : undefined,
+      onNote: (line) => void note(line),
     });
     const stdout = opts.manifest === undefined ? io.stdout : new HashingWriter(io.stdout);
     const events: FindEvents = {
@@ -245,6 +247,7 @@ async function exportSessions(
         progress.update(p);
         collect?.();
       },
+      countTotal: progress.enabled,
       onNote: (line) => {
         progress.clear();
         void note(line);
@@ -384,15 +387,6 @@ async function streamRows(
   }
   await writing;
   return { keep: rows, result };
-}
-
-/** The width to fit a human table to: a terminal's (COLUMNS first), none for a pipe or file. */
-function terminalWidth(io: IO): number | undefined {
-  if (!io.stdoutIsTTY) return undefined;
-  const fromEnv = Number(io.env.COLUMNS);
-  if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
-  // Some terminals (a pty under CI, `docker -t`) report 0 columns: that is no width to fit.
-  return io.stdoutColumns !== undefined && io.stdoutColumns > 0 ? io.stdoutColumns : undefined;
 }
 
 function preview(labels: string[]): string {

@@ -22,6 +22,7 @@ import { ExitCode } from "./exit-code.ts";
 import * as flag from "./flag-values.ts";
 import type { IO } from "./io.ts";
 import { count, say } from "./io.ts";
+import { stdoutWidth } from "./terminal-width.ts";
 
 export type RevokeTarget = { by: "id"; value: string } | RevokeSelector;
 
@@ -128,7 +129,8 @@ async function inParallel<T, R>(items: readonly T[], parallel: number, work: (it
 
 async function writeRows(opts: RevokeOptions, io: IO, rows: readonly Revocation[]): Promise<void> {
   if (opts.output === "json") await writeRevocationsJson(io.stdout, rows);
-  else await writeRevocationsHuman(io.stdout, rows);
+  else
+    await writeRevocationsHuman(io.stdout, rows, { fitWidth: stdoutWidth(io), onNote: (line) => void say(io, line) });
 }
 
 async function reportFailures(io: IO, rows: readonly Revocation[]): Promise<ExitCode> {
