@@ -133,12 +133,36 @@ function fixedRole(arn: string): string {
   return cutRoleArn(arn, Math.max(ROLE_MAX, displayWidth(arn.slice(roleNameStart(arn))) + 3));
 }
 
+const SUMMARY_INDENT = " ".repeat("Findings: ".length);
+
+/**
+ * A summary line wrapped at spaces to `width` columns, continued under its value.
+ * @example wrapSummary("Events:   9 (tracked 3, denied 1, service 1)", 30) // "Events:   9 (tracked 3,\n          denied 1, service 1)"
+ */
+export function wrapSummary(line: string, width: number): string {
+  if (line.length <= width) return line;
+  const lines: string[] = [];
+  let current = "";
+  for (const word of line.slice(SUMMARY_INDENT.length).split(" ")) {
+    const head = lines.length === 0 ? line.slice(0, SUMMARY_INDENT.length) : SUMMARY_INDENT;
+    if (current !== "" && head.length + current.length + 1 + word.length > width) {
+      lines.push(head + current);
+      current = word;
+    } else current = current === "" ? word : `${current} ${word}`;
+  }
+  lines.push((lines.length === 0 ? line.slice(0, SUMMARY_INDENT.length) : SUMMARY_INDENT) + current);
+  return lines.join("\n");
+}
+
 async function writeHuman(chunks: ChunkedWriter, report: FindingsReport, fitting: TableFitting): Promise<void> {
   const s = report.summary;
-  await chunks.add(`Window:   ${report.window.since} .. ${report.window.until}\n`);
-  await chunks.add(
-    `Events:   ${s.events} (tracked ${s.tracked}, denied ${s.denied}, service ${s.service})\nFindings: ${s.untracked + s.orphaned + s.mismatch} (untracked ${s.untracked}, orphaned ${s.orphaned}, mismatch ${s.mismatch})\n\n`,
-  );
+  const summary = [
+    `Window:   ${report.window.since} .. ${report.window.until}`,
+    `Events:   ${s.events} (tracked ${s.tracked}, denied ${s.denied}, service ${s.service})`,
+    `Findings: ${s.untracked + s.orphaned + s.mismatch} (untracked ${s.untracked}, orphaned ${s.orphaned}, mismatch ${s.mismatch})`,
+  ];
+  const wrap = (line: string) => (fitting.fitWidth === undefined ? line : wrapSummary(line, fitting.fitWidth));
+  await chunks.add(`${summary.map(wrap).join("\n")}\n\n`);
   if (report.rows.length === 0) {
     await chunks.add(report.allEvents ? "No events.\n" : "No findings.\n");
     return;
