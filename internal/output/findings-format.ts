@@ -103,6 +103,9 @@ const HUMAN_COLUMNS: FindingColumn[] = [
   { title: "REASON", kind: "text", max: 100, cell: (r) => r.reason },
 ];
 
+/** Fewest columns of an ARN's start worth showing before its role name ("arn:..."). */
+const ARN_HEAD_MIN = 7;
+
 /** Where a role ARN's name starts: after its last "/" (or, without a path, its last ":"). */
 function roleNameStart(arn: string): number {
   const slash = arn.lastIndexOf("/");
@@ -121,7 +124,7 @@ export function cutRoleArn(arn: string, width: number): string {
   if (start > 0) {
     const tail = arn.slice(start - 1);
     const tailWidth = displayWidth(tail);
-    if (tailWidth + 4 <= width) return `${truncate(arn.slice(0, start - 1), width - tailWidth)}${tail}`;
+    if (tailWidth + ARN_HEAD_MIN <= width) return `${truncate(arn.slice(0, start - 1), width - tailWidth)}${tail}`;
   }
   const nameWidth = displayWidth(name);
   if (nameWidth + 3 <= width) return `...${name}`;
@@ -143,15 +146,15 @@ export function wrapSummary(line: string, width: number): string {
   if (line.length <= width) return line;
   const lines: string[] = [];
   let current = "";
-  for (const word of line.slice(SUMMARY_INDENT.length).split(" ")) {
-    const head = lines.length === 0 ? line.slice(0, SUMMARY_INDENT.length) : SUMMARY_INDENT;
-    if (current !== "" && head.length + current.length + 1 + word.length > width) {
-      lines.push(head + current);
-      current = word;
-    } else current = current === "" ? word : `${current} ${word}`;
+  // Broken after a comma or a window's "..": a count stays with its name.
+  for (const part of line.slice(SUMMARY_INDENT.length).split(/(?<=,) |(?<= \.\.) /)) {
+    if (current !== "" && SUMMARY_INDENT.length + current.length + 1 + part.length > width) {
+      lines.push(current);
+      current = part;
+    } else current = current === "" ? part : `${current} ${part}`;
   }
-  lines.push((lines.length === 0 ? line.slice(0, SUMMARY_INDENT.length) : SUMMARY_INDENT) + current);
-  return lines.join("\n");
+  lines.push(current);
+  return `${line.slice(0, SUMMARY_INDENT.length)}${lines.join(`\n${SUMMARY_INDENT}`)}`;
 }
 
 async function writeHuman(chunks: ChunkedWriter, report: FindingsReport, fitting: TableFitting): Promise<void> {

@@ -98,14 +98,22 @@ function cutText(measures: readonly ColumnMeasure[], widths: number[], fitWidth:
  *   // { shown: [0, 1], widths: [16, 19], shortTimes: false }
  */
 export function fitTable(measures: readonly ColumnMeasure[], fitWidth: number): TableFit {
-  const shown = measures.flatMap((m, i) => (m.required === true ? [i] : []));
+  // The width each shown column was admitted at: its floor, or its keep width where that still fitted,
+  // so a column admitted later never takes the room a kept width needs.
+  const admitted = new Map<number, number>();
+  measures.forEach((m, i) => {
+    if (m.required === true) admitted.set(i, floorOf(m));
+  });
+  const fits = (width: number) => lineWidth([...admitted.values(), width]) <= fitWidth;
   for (let i = 0; i < measures.length; i++) {
-    if (measures[i]?.required === true) continue;
-    const trial = [...shown, i].sort((a, b) => a - b);
-    if (shown.length === 0 || lineWidth(trial.map((j) => floorOf(measures[j] as ColumnMeasure))) <= fitWidth) {
-      shown.splice(0, shown.length, ...trial);
-    }
+    const m = measures[i] as ColumnMeasure;
+    if (m.required === true) continue;
+    const kept = m.keep === undefined ? undefined : Math.min(m.natural, Math.max(floorOf(m), m.keep));
+    if (kept !== undefined && fits(kept)) admitted.set(i, kept);
+    // The first column is shown however narrow the terminal: a table of no columns says nothing.
+    else if (fits(floorOf(m)) || admitted.size === 0) admitted.set(i, floorOf(m));
   }
+  const shown = [...admitted.keys()].sort((a, b) => a - b);
   const kept = shown.map((i) => measures[i] as ColumnMeasure);
   let widths = kept.map((m) => m.natural);
   cutText(kept, widths, fitWidth);
