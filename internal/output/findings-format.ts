@@ -188,6 +188,6 @@ async function writeHuman(chunks: ChunkedWriter, report: FindingsReport, fitting
   for (const row of rows) await chunks.add(layout.line(row));
   if (fitting.fitWidth !== undefined && layout.leftOut.length > 0) {
     await chunks.flush();
-    fitting.onNote?.(leftOutNote(layout.leftOut, fitting.fitWidth, "--output csv"));
+    fitting.onNote?.(leftOutNote(layout.leftOut, fitting.fitWidth));
   }
 }

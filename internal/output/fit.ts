@@ -199,10 +199,9 @@ export function layOutTable(
 }
 
 /**
- * The one note that names the columns a terminal's width left out.
- * @example leftOutNote(["REQUESTS"], 60, "--output csv") // "note: REQUESTS left out to fit 60 columns; a wider terminal or --output csv shows it"
+ * The one note that names the columns a terminal's width left out (short, so it fits the terminal too).
+ * @example leftOutNote(["REQUESTS"], 60) // "note: REQUESTS left out to fit 60 columns"
  */
-export function leftOutNote(titles: readonly string[], fitWidth: number, instead: string): string {
-  const them = titles.length === 1 ? "it" : "them";
-  return `note: ${titles.join(", ")} left out to fit ${fitWidth} columns; a wider terminal or ${instead} shows ${them}`;
+export function leftOutNote(titles: readonly string[], fitWidth: number): string {
+  return `note: ${titles.join(", ")} left out to fit ${fitWidth} columns`;
 }

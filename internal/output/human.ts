@@ -41,7 +41,7 @@ export function humanFormat(
       for (const row of rows) await chunks.add(layout.line(row));
       await chunks.flush();
       if (fitWidth !== undefined && layout.leftOut.length > 0) {
-        onNote?.(leftOutNote(layout.leftOut, fitWidth, "--output csv"));
+        onNote?.(leftOutNote(layout.leftOut, fitWidth));
       }
     },
   };

@@ -37,6 +37,6 @@ export async function writeRevocationsHuman(
   const layout = layOutTable(COLUMNS, cells, fitting.fitWidth);
   await out.write([layout.header, ...cells.map(layout.line)].join(""));
   if (fitting.fitWidth !== undefined && layout.leftOut.length > 0) {
-    fitting.onNote?.(leftOutNote(layout.leftOut, fitting.fitWidth, "--output json"));
+    fitting.onNote?.(leftOutNote(layout.leftOut, fitting.fitWidth));
   }
 }

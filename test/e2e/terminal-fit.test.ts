@@ -176,7 +176,7 @@ test.each(WIDTHS)("--columns all fits a terminal of %p columns and names what it
   // Seventeen columns never fit 200: the note names the ones left out, and the heading has none of them.
   const notes = r.pipe.split("\n").filter((l) => l.startsWith("note: "));
   expect(notes).toHaveLength(1);
-  const leftOut = /^note: (.*) left out to fit (\d+) columns;/.exec(notes[0] as string);
+  const leftOut = /^note: (.*) left out to fit (\d+) columns$/.exec(notes[0] as string);
   expect(leftOut?.[2]).toBe(String(cols));
   const titles = (leftOut?.[1] ?? "").split(", ");
   expect(titles.length).toBeGreaterThan(0);
