@@ -132,6 +132,10 @@ async function commandIO(): Promise<IO> {
     ...(stdoutFile === undefined ? {} : { stdoutFile }),
     ...(process.stdout.columns === undefined ? {} : { stdoutColumns: process.stdout.columns }),
     stderrIsTTY: process.stderr.isTTY === true,
+    // Read at each draw: a terminal can be resized while a long export runs.
+    get stderrColumns() {
+      return process.stderr.columns;
+    },
     env: process.env,
     now: () => new Date(),
     stdinIsTTY: process.stdin.isTTY === true,

@@ -61,9 +61,12 @@ export class LogFilesSource implements EventSource {
   readonly label: string;
   filesRead = 0;
   readonly #dir: string;
+  readonly #onFile: ((filesRead: number, files: number) => void) | undefined;
 
-  constructor(dir: string) {
+  /** `onFile` hears how many of the listed files were read: once listed, then after each file. */
+  constructor(dir: string, onFile?: (filesRead: number, files: number) => void) {
     this.#dir = dir;
+    this.#onFile = onFile;
     this.label = `CloudTrail log files under ${dir}`;
   }
 
@@ -87,10 +90,12 @@ export class LogFilesSource implements EventSource {
         `cannot list CloudTrail log files under ${JSON.stringify(this.#dir)}: ${(error as Error).message}; check its permissions`,
       );
     }
-    for (const file of files) {
+    this.#onFile?.(0, files.length);
+    for (const [index, file] of files.entries()) {
       signal?.throwIfAborted();
       yield* this.#readFile(file);
       this.filesRead++;
+      this.#onFile?.(index + 1, files.length);
     }
   }
 

@@ -24,7 +24,9 @@ import { kmsSigner } from "./export-env.ts";
 import * as flag from "./flag-values.ts";
 import { LISTING_PACING } from "./gc-pacer.ts";
 import { count, say } from "./io.ts";
+import { type AuditProgress, Progress } from "./progress.ts";
 import { SIGNING_FLAGS, signingOption } from "./signing-flags.ts";
+import { stdoutWidth } from "./terminal-width.ts";
 
 export type AuditUntrackedOptions = {
   table: string;
@@ -108,7 +110,16 @@ export async function auditUntracked(opts: AuditUntrackedOptions, deps: Deps): P
   const { io } = deps;
   const startedAt = io.now();
   const debug = (line: string) => (opts.debug ? void say(io, `debug: ${printable(line)}`) : undefined);
-  const logs = opts.cloudtrailLogs === undefined ? undefined : new LogFilesSource(opts.cloudtrailLogs);
+  const progress = new Progress(io);
+  let done: AuditProgress = { events: 0, findings: 0 };
+  const show = (more: Partial<AuditProgress>) => {
+    done = { ...done, ...more };
+    progress.updateAudit(done);
+  };
+  const logs =
+    opts.cloudtrailLogs === undefined
+      ? undefined
+      : new LogFilesSource(opts.cloudtrailLogs, (filesRead, files) => show({ filesRead, files }));
   await logs?.check();
   // An export file is read before any AWS call, so a wrong file fails fast.
   const exported = opts.sessionsFrom.length === 0 ? undefined : await sessionsFromSources(opts.sessionsFrom);
@@ -116,6 +127,7 @@ export async function auditUntracked(opts: AuditUntrackedOptions, deps: Deps): P
   const needsRegion = logs === undefined && opts.trailRegions.length === 0;
   const table = needsTable || needsRegion ? await deps.openSessionLookup(opts.connection, opts.table) : undefined;
   const collect = deps.pacedCollector?.(LISTING_PACING);
+  const collectGarbage = collectEvery(EVENTS_PER_COLLECTION, collect);
   try {
     let directory: SessionDirectory;
     if (exported !== undefined) {
@@ -136,8 +148,12 @@ export async function auditUntracked(opts: AuditUntrackedOptions, deps: Deps): P
       roles: opts.roles,
       allEvents: opts.allEvents,
       signal: deps.signal,
-      onBatch: collectEvery(EVENTS_PER_COLLECTION, collect),
+      onBatch: (counts) => {
+        collectGarbage(counts);
+        show(counts);
+      },
     });
+    progress.clear();
     const since = opts.window.since;
     const stdout = opts.manifest === undefined ? io.stdout : new HashingWriter(io.stdout);
     await writeFindings(
@@ -150,6 +166,7 @@ export async function auditUntracked(opts: AuditUntrackedOptions, deps: Deps): P
       },
       opts.output,
       opts.formulaGuard,
+      { fitWidth: stdoutWidth(io), onNote: (line) => void say(io, line) },
     );
     let malformed = false;
     if (result.malformedEvents.length > 0) {
@@ -194,6 +211,7 @@ export async function auditUntracked(opts: AuditUntrackedOptions, deps: Deps): P
     }
     return status;
   } finally {
+    progress.clear();
     table?.close();
   }
 }

@@ -12,6 +12,8 @@ export interface IO {
   stdoutFile?: string;
   /** The terminal's width when stdout is one (the COLUMNS variable takes precedence). */
   stdoutColumns?: number;
+  /** The terminal's width when stderr is one, read at each use (a terminal can be resized). */
+  readonly stderrColumns?: number;
   env: Readonly<Record<string, string | undefined>>;
   now(): Date;
   /** True when stdin is a terminal, where a confirmation can be asked. */

@@ -13,9 +13,9 @@ import type { Deps } from "./deps.ts";
 import type { ExitCode } from "./exit-code.ts";
 import { exportTable, FROM_EXPORT_FLAGS, fromExportOption } from "./export-flags.ts";
 import * as flag from "./flag-values.ts";
-import type { IO } from "./io.ts";
 import { SIGNING_FLAGS, signingOption } from "./signing-flags.ts";
 import { closest } from "./suggest.ts";
+import { stdoutWidth } from "./terminal-width.ts";
 
 export type ListSessionsOptions = {
   /** The table; with --from-export, the one the export must be of (undefined: whichever it is). */
@@ -66,21 +66,12 @@ export async function listSessions(opts: ListSessionsOptions, deps: Deps): Promi
     opts.fromExport === undefined
       ? tableSource(deps, opts.connection, opts.table as string, opts.segments)
       : dynamodbExportSource(deps, opts.connection, opts.fromExport.location, opts.fromExport.concurrency, opts.table);
-  const fitWidth = opts.export.output === "human" ? terminalWidth(deps.io) : undefined;
+  const fitWidth = opts.export.output === "human" ? stdoutWidth(deps.io) : undefined;
   return (await exportSessions(
     source,
     { ...opts.export, ...(fitWidth === undefined ? {} : { fitWidth }) },
     exportEnvOf(deps, opts.connection, opts),
   )) as ExitCode;
-}
-
-/** The width to fit a human table to: a terminal's (COLUMNS first), none for a pipe or file. */
-function terminalWidth(io: IO): number | undefined {
-  if (!io.stdoutIsTTY) return undefined;
-  const fromEnv = Number(io.env.COLUMNS);
-  if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
-  // Some terminals (a pty under CI, `docker -t`) report 0 columns: that is no width to fit.
-  return io.stdoutColumns !== undefined && io.stdoutColumns > 0 ? io.stdoutColumns : undefined;
 }
 
 export const serverSessions: Command<ListSessionsOptions> = {

@@ -2,7 +2,7 @@ import { expect, test } from "bun:test";
 import { bufferIO } from "../../test/support/buffer-io.ts";
 import { InterruptedError } from "../aws/errors.ts";
 import { say } from "./io.ts";
-import { erasingStatusLine, Progress } from "./progress.ts";
+import { erasingStatusLine, fitStatusLine, Progress, timeLeft } from "./progress.ts";
 import { reportFailure } from "./report-failure.ts";
 
 const NOW = new Date("2026-01-20T12:00:00Z");
@@ -106,4 +106,79 @@ test("Progress.updateDone() draws done of total on a TTY after a second, and nev
   clock = 10_000;
   quiet.updateDone(10, 20, "sessions");
   expect(pipe.err()).toBe("");
+});
+
+test.each([
+  [0.2, "1s"],
+  [59, "59s"],
+  [200, "3m20s"],
+  [3_725, "1h02m"],
+])("timeLeft(%p) is %p", (seconds, expected) => {
+  expect(timeLeft(seconds)).toBe(expected);
+});
+
+test.each([
+  // 40,000 of 100,000 in 2 s: 40 %, 60,000 more at 20,000/s is 3 s.
+  [undefined, "40,000 of about 100,000 read (40%), 1,500 matched, 8 pages, 20,000/s, 2.0s, about 3s left"],
+  [100, "40,000 of about 100,000 read (40%), 1,500 matched, 8 pages, 20,000/s, 2.0s, about 3s left"],
+  [60, "40,000 read (40%), 1,500 matched, 2.0s, 3s left"],
+  [40, "40%, 1,500 matched, 3s left"],
+  [20, "40%, 3s left"],
+  [8, "40%"],
+  [4, "40%"],
+])("Progress with a known total at %p columns: %p", (columns, expected) => {
+  let clock = 0;
+  const io = bufferIO(NOW, { stderrIsTTY: true });
+  if (columns !== undefined) io.env = { COLUMNS: String(columns) };
+  const progress = new Progress(io, () => clock);
+  clock = 2_000;
+  progress.update({ ...p(40_000, 1_500, 8), total: 100_000 });
+  expect(io.err()).toBe(`\r\u001b[2K${expected}`);
+  if (columns !== undefined) expect(expected.length).toBeLessThan(columns);
+});
+
+test("Progress without a total keeps to a narrow terminal, the width read at each draw", () => {
+  let clock = 0;
+  let columns = 80;
+  const io = { ...bufferIO(NOW, { stderrIsTTY: true }), env: {} };
+  Object.defineProperty(io, "stderrColumns", { get: () => columns });
+  const progress = new Progress(io, () => clock);
+  clock = 2_000;
+  progress.update(p(40_000, 1_500, 8));
+  columns = 30;
+  clock = 2_500;
+  progress.update(p(50_000, 1_600, 9));
+  columns = 12;
+  clock = 3_000;
+  progress.update(p(60_000, 1_700, 10));
+  expect(io.err()).toBe(
+    "\r\u001b[2K40,000 read, 1,500 matched, 8 pages, 20,000/s, 2.0s" +
+      "\r\u001b[2K50,000 read, 1,600 matched" +
+      "\r\u001b[2K60,000 read",
+  );
+});
+
+test("Progress shows an audit's files read of those listed, with the share and time left", () => {
+  let clock = 0;
+  const io = bufferIO(NOW, { stderrIsTTY: true });
+  const progress = new Progress(io, () => clock);
+  clock = 3_000;
+  // 30 of 120 files in 3 s: 25 %, 90 more at 10 a second: 9 s.
+  progress.updateAudit({ events: 5_000, findings: 1, filesRead: 30, files: 120 });
+  clock = 3_500;
+  io.env = { COLUMNS: "40" };
+  progress.updateAudit({ events: 6_000, findings: 2, filesRead: 35, files: 120 });
+  clock = 4_000;
+  io.env = {};
+  progress.updateAudit({ events: 7_000, findings: 2 });
+  expect(io.err()).toBe(
+    "\r\u001b[2K30 of 120 files (25%), 5,000 events, 1 finding, 3.0s, about 9s left" +
+      "\r\u001b[2K35/120 files (29%), 2 findings, 9s left" +
+      "\r\u001b[2K7,000 events, 2 findings, 4.0s",
+  );
+});
+
+test("fitStatusLine() cuts the shortest form when none fits", () => {
+  expect(fitStatusLine(["a long line", "a line"], 5)).toBe("a...");
+  expect(fitStatusLine(["a long line"], undefined)).toBe("a long line");
 });

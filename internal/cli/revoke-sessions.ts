@@ -23,6 +23,7 @@ import * as flag from "./flag-values.ts";
 import type { IO } from "./io.ts";
 import { count, say } from "./io.ts";
 import { Progress } from "./progress.ts";
+import { stdoutWidth } from "./terminal-width.ts";
 
 export type RevokeTarget = { by: "id"; value: string } | RevokeSelector;
 
@@ -166,7 +167,7 @@ async function inParallel<T, R>(
 async function writeRows(opts: RevokeOptions, io: IO, rows: readonly Revocation[], signal: AbortSignal): Promise<void> {
   const out = signal.aborted ? (io.stdoutAfterStop ?? io.stdout) : io.stdout;
   if (opts.output === "json") await writeRevocationsJson(out, rows);
-  else await writeRevocationsHuman(out, rows);
+  else await writeRevocationsHuman(out, rows, { fitWidth: stdoutWidth(io), onNote: (line) => void say(io, line) });
 }
 
 async function reportFailures(io: IO, rows: readonly Revocation[]): Promise<ExitCode> {

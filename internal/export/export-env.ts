@@ -25,7 +25,7 @@ export type ExportEnv = {
   /** A `debug:` line, shown with --debug. */
   debug(line: string): void;
   /** Starts the progress line of a terminal (one that does nothing elsewhere) as reading starts. */
-  startProgress(): { update(progress: FindProgress): void; clear(): void };
+  startProgress(): { readonly enabled: boolean; update(progress: FindProgress): void; clear(): void };
   /** The garbage collection to run after each page, paced for the order; undefined for none. */
   collectorFor(order: ExportOrder): (() => void) | undefined;
   /** The caller's ARN and account from STS, in the table's region. */

@@ -94,7 +94,12 @@ async function exportWindow(
       opts.columns === undefined && opts.output === "human"
         ? defaultHumanColumns(instantFromDate(startedAt))
         : columnsFor(opts.columns ?? DEFAULT_COLUMNS, instantFromDate(startedAt));
-    const format = listingFormat(opts.output, { columns, formulaGuard: opts.formulaGuard, fitWidth: opts.fitWidth });
+    const format = listingFormat(opts.output, {
+      columns,
+      formulaGuard: opts.formulaGuard,
+      fitWidth: opts.fitWidth,
+      onNote: (line) => void env.note(line),
+    });
     const stdout = opts.manifest === undefined ? env.stdout : new HashingWriter(env.stdout);
     const { keep, result } = await readAndWrite(checkpoint?.empty ? NOTHING : opened.store, filter, format, opts, {
       stdout,
@@ -215,6 +220,8 @@ async function readAndWrite(
     },
     onDebug: env.debug,
     signal: env.signal,
+    // The total (DescribeTable's item count) is worth a request only where progress is drawn.
+    countTotal: progress.enabled,
   };
   const onRead = (result: FindResult, kept: number) =>
     env.debug(

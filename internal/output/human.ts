@@ -1,40 +1,31 @@
 import type { Session } from "../session/session.ts";
 import { formatHuman, type Instant } from "../timefilter/instant.ts";
-import type { Column } from "./columns.ts";
-import { displayWidth, escapeUnsafe, padToWidth, printable, truncate } from "./printable.ts";
+import type { Column, ColumnName } from "./columns.ts";
+import { layOutTable, leftOutNote, type TableColumn } from "./fit.ts";
+import { escapeUnsafe, printable, truncate } from "./printable.ts";
 import type { RowFormat } from "./row-format.ts";
 import { ChunkedWriter, type Writer } from "./writer.ts";
 
-const MIN_FIT_WIDTH = 5; // "a..." and a space to spare
+const TIME_COLUMNS: readonly ColumnName[] = ["started_at", "last_access_at", "expires_at", "created_at", "updated_at"];
 
-/**
- * Column widths that fit `fitWidth` (with two spaces between columns): the
- * widest column gives up a character at a time, down to MIN_FIT_WIDTH each;
- * `keepWhole` columns are not cut.
- * @example fitWidths([16, 20, 24], 40, [true, false, false]) // [16, 10, 10]
- */
-export function fitWidths(widths: readonly number[], fitWidth: number, keepWhole: readonly boolean[] = []): number[] {
-  const fitted = [...widths];
-  const total = () => fitted.reduce((sum, w) => sum + w, 0) + 2 * (fitted.length - 1);
-  while (total() > fitWidth) {
-    let widest = -1;
-    for (let i = 0; i < fitted.length; i++) {
-      const width = fitted[i] as number;
-      if (keepWhole[i] === true || width <= MIN_FIT_WIDTH) continue;
-      if (widest === -1 || width > (fitted[widest] as number)) widest = i;
-    }
-    if (widest === -1) break;
-    fitted[widest] = (fitted[widest] as number) - 1;
-  }
-  return fitted;
+/** The fitting of a sessions column: the id is kept whole and always shown, counts whole, times lose seconds. */
+function tableColumn(c: Column): TableColumn {
+  if (c.name === "id") return { title: c.title, kind: "whole", required: true };
+  if (c.keepWhole === true) return { title: c.title, kind: "whole" };
+  return { title: c.title, kind: TIME_COLUMNS.includes(c.name) ? "time" : "text" };
 }
 
 /**
  * An aligned table in UTC, or "No sessions found." when empty; rows are the
  * cells, cut to each column's widest and made printable. With `fitWidth` (a
- * terminal), columns shrink, widest first, until a line fits.
+ * terminal), the table fits it (see layOutTable); `onNote` hears which
+ * columns were left out.
  */
-export function humanFormat(columns: readonly Column[], fitWidth?: number): RowFormat<string[]> {
+export function humanFormat(
+  columns: readonly Column[],
+  fitWidth?: number,
+  onNote?: (line: string) => void,
+): RowFormat<string[]> {
   return {
     row: (session: Session) => columns.map((c) => truncate(printable(c.human(session)), c.maxWidth)),
     async write(out, iterable) {
@@ -44,30 +35,14 @@ export function humanFormat(columns: readonly Column[], fitWidth?: number): RowF
         await out.write("No sessions found.\n");
         return;
       }
-      // A loop, not Math.max(...rows): spreading a million rows as arguments overflows the stack.
-      let widths = columns.map((c) => displayWidth(c.title));
-      for (const row of rows) {
-        for (let i = 0; i < row.length; i++) widths[i] = Math.max(widths[i] as number, displayWidth(row[i] as string));
-      }
-      const natural = widths;
-      if (fitWidth !== undefined) {
-        widths = fitWidths(
-          widths,
-          fitWidth,
-          columns.map((c) => c.keepWhole === true),
-        );
-      }
-      const cut = (cell: string, i: number) =>
-        (widths[i] as number) < (natural[i] as number) ? truncate(cell, widths[i] as number) : cell;
-      const line = (cells: string[]) =>
-        `${cells
-          .map((cell, i) => (i === cells.length - 1 ? cut(cell, i) : padToWidth(cut(cell, i), widths[i] as number)))
-          .join("  ")
-          .trimEnd()}\n`;
+      const layout = layOutTable(columns.map(tableColumn), rows, fitWidth);
       const chunks = new ChunkedWriter(out);
-      await chunks.add(line(columns.map((c) => c.title)));
-      for (const row of rows) await chunks.add(line(row));
+      await chunks.add(layout.header);
+      for (const row of rows) await chunks.add(layout.line(row));
       await chunks.flush();
+      if (fitWidth !== undefined && layout.leftOut.length > 0) {
+        onNote?.(leftOutNote(layout.leftOut, fitWidth));
+      }
     },
   };
 }

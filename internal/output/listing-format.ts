@@ -10,6 +10,8 @@ export type ListingFormatOptions = {
   formulaGuard: boolean;
   /** For the human table on a terminal: the width to fit; undefined keeps full width. */
   fitWidth: number | undefined;
+  /** Hears a note for stderr: the columns a terminal's width left out. */
+  onNote?: (line: string) => void;
 };
 
 /** The row format of a listing output. */
@@ -22,6 +24,6 @@ export function listingFormat(format: OutputFormat, options: ListingFormatOption
     case "ndjson":
       return ndjsonFormat(options.columns) as RowFormat<unknown>;
     case "human":
-      return humanFormat(options.columns, options.fitWidth) as RowFormat<unknown>;
+      return humanFormat(options.columns, options.fitWidth, options.onNote) as RowFormat<unknown>;
   }
 }

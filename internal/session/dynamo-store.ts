@@ -1,5 +1,6 @@
 import {
   type AttributeValue,
+  DescribeTableCommand,
   type DynamoDBClient,
   GetItemCommand,
   QueryCommand,
@@ -144,6 +145,19 @@ export class DynamoSessionStore implements SessionStore {
       : { kind: "malformed", label: malformedLabel(item, reading.problem) };
   }
 
+  /** The table's approximate item count (DescribeTable), undefined when it cannot be had: progress then shows no total. */
+  async #itemCount(signal: AbortSignal): Promise<number | undefined> {
+    try {
+      const output = await this.#client.send(new DescribeTableCommand({ TableName: this.#table }), {
+        abortSignal: signal,
+      });
+      const count = output.Table?.ItemCount;
+      return typeof count === "number" && Number.isSafeInteger(count) && count > 0 ? count : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   async #run(plan: ListingPlan, filter: SessionFilter, keep: SessionCollector, outer: FindEvents): Promise<FindResult> {
     const segments = plan.operation === "Scan" ? this.#segments : 1;
     // One failing segment stops the others: the result is an error either way.
@@ -155,6 +169,12 @@ export class DynamoSessionStore implements SessionStore {
     const malformed = new Map<string, MalformedEntry>();
     const totals = { itemsRead: 0, matched: 0, pages: 0 };
     let complete = true;
+    let total: number | undefined;
+    if (plan.operation === "Scan" && outer.countTotal === true) {
+      void this.#itemCount(events.signal).then((n) => {
+        total = n;
+      });
+    }
 
     const take = (page: Page) => {
       totals.pages++;
@@ -171,7 +191,7 @@ export class DynamoSessionStore implements SessionStore {
           keep.offer(reading.session);
         }
       }
-      events.onProgress?.({ ...totals });
+      events.onProgress?.(total === undefined ? { ...totals } : { ...totals, total });
     };
 
     // Once the limit is full and more matched than it holds, a newest-text-first

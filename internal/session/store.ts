@@ -12,13 +12,15 @@ export interface SessionCollector {
   readonly lastKeptAt: Instant | undefined;
 }
 
-/** Counters reported while a listing reads. */
-export type FindProgress = { itemsRead: number; matched: number; pages: number };
+/** Counters reported while a listing reads; `total`, when known, is about how many items the read meets in all. */
+export type FindProgress = { itemsRead: number; matched: number; pages: number; total?: number };
 
 /** Optional observers of a listing. */
 export type FindEvents = {
   /** After every page. */
   onProgress?: (progress: FindProgress) => void;
+  /** Give progress a `total` where one can be had: a Scan's is the table's approximate item count (DescribeTable). */
+  countTotal?: boolean;
   /** Awaited after every page's rows were offered, before that read goes on (output back-pressure). */
   afterPage?: () => Promise<void>;
   /**
