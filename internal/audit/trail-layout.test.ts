@@ -37,7 +37,7 @@ test.each([
   ["o-short", "other"],
   ["CloudTrail-Digest", "other"],
 ])("folderKind(%p) is %p", (name, kind) => {
-  expect(folderKind(name)).toBe(kind);
+  expect(folderKind(name)).toBe(kind as ReturnType<typeof folderKind>);
 });
 
 test("parseLogFileName() reads account, region and the delivery minute; other names are none", () => {
