@@ -23,8 +23,8 @@ export function chainsOf(valid: readonly FetchedDigest[]): Chain[] {
   const chains = new Map<string, Chain>();
   for (const d of valid) {
     if (d.name.backfill) continue;
-    const folder =
-      d.key.slice(0, d.key.indexOf("CloudTrail-Digest/") + "CloudTrail-Digest/".length) + `${d.name.region}/`;
+    // The key less its day folder (YYYY/MM/DD/, 11 characters) and its name.
+    const folder = d.key.slice(0, d.key.length - baseName(d.key).length - 11);
     const id = `${folder}\n${d.name.trail}\n${d.name.homeRegion}`;
     let chain = chains.get(id);
     if (chain === undefined) {
