@@ -9,6 +9,13 @@
 // `{"__type": "<Name>", "message": "..."}`; ThrottlingException is HTTP 429 in
 // that model ("Rate exceeded" is the service's message), the Invalid*
 // exceptions HTTP 400.
+//
+// ListPublicKeys (`X-Amz-Target: CloudTrail_20131101.ListPublicKeys`) follows
+// the API reference for ListPublicKeys and the same model's
+// ListPublicKeysRequest$ (StartTime, EndTime as epoch seconds, NextToken) and
+// ListPublicKeysResponse$ / PublicKey$: `PublicKeyList` of `{Value (blob, so
+// base64 in JSON), ValidityStartTime, ValidityEndTime, Fingerprint}`. The keys
+// answered are those whose validity overlaps the asked range.
 import type { Server } from "bun";
 
 export type FakeRecord = Record<string, unknown> & { eventID?: unknown; eventTime?: unknown; eventName?: unknown };
@@ -26,9 +33,14 @@ export type FakeCloudTrail = {
   stop(): void;
 };
 
+/** A public key CloudTrail would list: its DER bytes, fingerprint and validity (epoch seconds). */
+export type FakePublicKey = { der: Uint8Array; fingerprint: string; validFromSec: number; validToSec: number };
+
 export type FakeOptions = {
   /** Events per region. */
   events: Record<string, FakeEvent[]>;
+  /** Public keys per region, for ListPublicKeys. */
+  publicKeys?: Record<string, FakePublicKey[]>;
   /** Answer this request (1-based, per region) with a ThrottlingException. */
   throttle?: (region: string, n: number) => boolean;
 };
@@ -78,6 +90,25 @@ export function startFakeCloudTrail(options: FakeOptions): FakeCloudTrail {
         log.error = type;
         return error(status, type, message);
       };
+      if (request.headers.get("x-amz-target") === "CloudTrail_20131101.ListPublicKeys") {
+        const body = (await request.json()) as { StartTime?: number; EndTime?: number };
+        const fromSec = body.StartTime ?? Number.NEGATIVE_INFINITY;
+        const toSec = body.EndTime ?? Number.POSITIVE_INFINITY;
+        const keys = (options.publicKeys?.[region] ?? []).filter(
+          (k) => k.validFromSec <= toSec && k.validToSec >= fromSec,
+        );
+        const payload = {
+          PublicKeyList: keys.map((k) => ({
+            Value: Buffer.from(k.der).toString("base64"),
+            ValidityStartTime: k.validFromSec,
+            ValidityEndTime: k.validToSec,
+            Fingerprint: k.fingerprint,
+          })),
+        };
+        return new Response(JSON.stringify(payload), {
+          headers: { "content-type": JSON_TYPE, "x-amzn-requestid": crypto.randomUUID() },
+        });
+      }
       if (request.headers.get("x-amz-target") !== "CloudTrail_20131101.LookupEvents") {
         return fail(400, "UnknownOperationException", "Unknown operation");
       }

@@ -197,7 +197,7 @@ function* slices(text: string, size: number): Iterable<string> {
  * RecordsSplitter: memory is a chunk and its records. Throws NotRecordsJson
  * (or the chunks' own error) for the caller to name the file.
  */
-async function* splitRecords(
+export async function* splitRecords(
   chunks: AsyncIterable<string> | Iterable<string>,
   name: string,
 ): AsyncIterable<ReadRecord> {
@@ -223,7 +223,7 @@ function fewNodes(text: string, max: number): boolean {
   return true;
 }
 
-function fileError(name: string, gzip: boolean, error: unknown): Error {
+export function fileError(name: string, gzip: boolean, error: unknown): Error {
   const q = JSON.stringify(name);
   if (error instanceof NotRecordsJson) {
     return new SentinelError(

@@ -3,6 +3,7 @@ export {
   type FakeCloudTrail,
   type FakeEvent,
   type FakeOptions,
+  type FakePublicKey,
   type FakeRecord,
   type FakeRequest,
   startFakeCloudTrail,
