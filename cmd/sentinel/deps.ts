@@ -72,6 +72,26 @@ export function awsDeps(io: IO, signal: AbortSignal, version: string): Deps {
       // The SDK client itself is imported only when the first page is asked for.
       return new CloudTrailApiSource(connection, regions, io.env, onDebug);
     },
+    async openTrailBucket(connection, bucket, onDebug) {
+      const [{ connectS3 }, { S3TrailBucket }] = await Promise.all([
+        import("../../internal/aws/s3-client.ts"),
+        import("../../internal/audit/s3-trail-bucket.ts"),
+      ]);
+      // --endpoint-url is DynamoDB's: S3 keeps its own (AWS_ENDPOINT_URL_S3).
+      const s3 = await connectS3({ ...connection, endpointUrl: undefined }, io.env);
+      return { bucket: new S3TrailBucket(s3, bucket, onDebug), close: () => s3.client.destroy() };
+    },
+    trailPublicKeys(connection) {
+      let lister: Promise<import("../../internal/audit/public-keys.ts").PublicKeyLister> | undefined;
+      return {
+        async listPublicKeys(region, start, end, keySignal) {
+          lister ??= import("../../internal/audit/cloudtrail-public-keys.ts").then(
+            ({ CloudTrailPublicKeys }) => new CloudTrailPublicKeys(connection, io.env),
+          );
+          return (await lister).listPublicKeys(region, start, end, keySignal);
+        },
+      };
+    },
     async openRevoker(connection, table) {
       const { connectDynamo } = await import("../../internal/aws/dynamo-client.ts");
       const { DynamoRevoker } = await import("../../internal/session/dynamo-revoker.ts");

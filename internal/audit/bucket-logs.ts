@@ -1,4 +1,5 @@
 import { SentinelError } from "../aws/errors.ts";
+import { S3_CONCURRENCY } from "../aws/s3-limits.ts";
 import type { TimeWindow } from "../timefilter/parse-when.ts";
 import type { ReadRecord } from "./event.ts";
 import { type LogContent, recordsOfBody } from "./log-body.ts";
@@ -18,7 +19,7 @@ import {
 /** The margin after `until` in which files are still delivered (SPEC §11.1, --delivery-lag). */
 export const DEFAULT_DELIVERY_LAG_SECONDS = 3600;
 /** GetObject requests at once (--s3-concurrency). */
-export const DEFAULT_S3_CONCURRENCY = 16;
+export const DEFAULT_S3_CONCURRENCY = S3_CONCURRENCY.default;
 /** Records handed over at a time from a file being read. */
 const BATCH_RECORDS = 500;
 /** Unfitting names spelled out in the note; the rest are counted. */

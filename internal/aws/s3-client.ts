@@ -25,6 +25,8 @@ export type S3ObjectStream = {
   /** Bytes this answer carries (of the range asked for). */
   contentLength: number | undefined;
   etag: string | undefined;
+  /** S3 user metadata, names without `x-amz-meta-` (as the SDK gives them). */
+  metadata: Readonly<Record<string, string>>;
 };
 
 /** Where an S3 failure happened, for the message. */
@@ -157,7 +159,64 @@ export async function openObject(
     body: body === undefined ? (async function* () {})() : boundedBody(body, s3.timeoutMs, request.signal),
     contentLength: output.ContentLength,
     etag: output.ETag,
+    metadata: output.Metadata ?? {},
   };
+}
+
+/** The object is not in the bucket (NoSuchKey). */
+export class NoSuchObject extends SentinelError {}
+
+/**
+ * Opens an object and reads it to the end, resuming from the byte where an
+ * answer broke off (a Range request bound to the first answer's ETag), at most
+ * `maxAttempts` times: the SDK retries a request, not a body cut short. Throws
+ * NoSuchObject for a missing key, our own errors for the rest.
+ */
+export async function openWhole(
+  s3: S3Connection,
+  request: { bucket: string; key: string; label: string; signal?: AbortSignal },
+): Promise<{ metadata: Readonly<Record<string, string>>; body: AsyncIterable<Uint8Array> }> {
+  const { bucket, key, signal } = request;
+  const context = { operation: "GetObject", bucket, key, region: s3.region, endpoint: s3.endpoint };
+  const open = async (fromByte: number, ifMatch: string | undefined) => {
+    try {
+      return await openObject(s3, { bucket, key, fromByte, ifMatch, signal });
+    } catch (error) {
+      // The SDK has made its attempts at this request already.
+      if ((error as Error).name === "NoSuchKey") throw new NoSuchObject(`${request.label} not found`, { cause: error });
+      throw toS3Error(error, context);
+    }
+  };
+  const first = await open(0, undefined);
+  const total = first.contentLength;
+  const etag = first.etag;
+  async function* body(): AsyncIterable<Uint8Array> {
+    let object = first;
+    let received = 0;
+    let breaks = 0;
+    for (;;) {
+      try {
+        for await (const piece of object.body) {
+          received += piece.length;
+          yield piece;
+        }
+        if (total === undefined || received >= total) return;
+        throw Object.assign(new Error(`the answer ended after ${received} of ${total} bytes`), { name: "ShortBody" });
+      } catch (error) {
+        if ((error as Error).name === "AbortError" || signal?.aborted) throw new InterruptedError("interrupted");
+        if (error instanceof SentinelError || error instanceof InterruptedError) throw error;
+        breaks++;
+        if (breaks >= s3.maxAttempts) {
+          throw new SentinelError(
+            `reading ${request.label} broke off ${breaks} times (last: ${(error as Error).message}): check the network and try again`,
+            { cause: error },
+          );
+        }
+      }
+      object = await open(received, etag);
+    }
+  }
+  return { metadata: first.metadata, body: body() };
 }
 
 type SdkError = Error & {

@@ -1,11 +1,21 @@
 import { type AuditedEvent, runAudit } from "../audit/audit.ts";
+import { BucketLogsSource, DEFAULT_DELIVERY_LAG_SECONDS } from "../audit/bucket-logs.ts";
 import { LogFilesSource } from "../audit/log-files.ts";
+import {
+  type IntegrityReport,
+  integrityFailed,
+  integrityJson,
+  integrityLines,
+  validateLogs,
+} from "../audit/log-validation.ts";
 import { parseRole, type RoleScope } from "../audit/role-scope.ts";
 import { type SessionDirectory, TableSessionDirectory } from "../audit/session-directory.ts";
 import { sessionsFromSources } from "../audit/session-sources.ts";
 import type { EventSource } from "../audit/source.ts";
+import { parseTrailLocation } from "../audit/trail-layout.ts";
 import type { ConnectionOptions } from "../aws/connection.ts";
 import { UsageError } from "../aws/errors.ts";
+import { S3_CONCURRENCY } from "../aws/s3-limits.ts";
 import { withoutUrlCredentials } from "../aws/sdk-errors.ts";
 import { auditManifestObject } from "../evidence/audit-manifest.ts";
 import { writeEvidence } from "../evidence/evidence-files.ts";
@@ -15,8 +25,8 @@ import { unwritableReason } from "../evidence/writable-path.ts";
 import { FINDINGS_FORMATS, type FindingRow, type FindingsFormat, writeFindings } from "../output/findings-format.ts";
 import { printable } from "../output/printable.ts";
 import { formatNano } from "../timefilter/instant.ts";
-import { describeWindowProblem, parseWindow, type TimeWindow } from "../timefilter/parse-when.ts";
-import { type Command, oneOf, toggle, value } from "./command.ts";
+import { describeWindowProblem, parseDuration, parseWindow, type TimeWindow } from "../timefilter/parse-when.ts";
+import { type Command, oneOf, type ParsedArgs, toggle, value } from "./command.ts";
 import { CONNECTION_FLAGS, connectionOptions } from "./connection-flags.ts";
 import type { Deps } from "./deps.ts";
 import { ExitCode } from "./exit-code.ts";
@@ -36,6 +46,15 @@ export type AuditUntrackedOptions = {
   /** Regions whose LookupEvents are read; empty = the region in use plus us-east-1. */
   trailRegions: string[];
   cloudtrailLogs?: string;
+  /** --cloudtrail-s3 s3://BUCKET[/PREFIX] (SPEC §11) and its settings. */
+  cloudtrailS3?: {
+    bucket: string;
+    prefix: string;
+    accounts: string[];
+    deliveryLagSeconds: number;
+    concurrency: number;
+    validateLogs: boolean;
+  };
   /** --sessions-from, repeatable: exports read instead of the table, merged by id. */
   sessionsFrom: string[];
   allEvents: boolean;
@@ -121,10 +140,30 @@ export async function auditUntracked(opts: AuditUntrackedOptions, deps: Deps): P
       ? undefined
       : new LogFilesSource(opts.cloudtrailLogs, (filesRead, files) => show({ filesRead, files }));
   await logs?.check();
+  const trail =
+    opts.cloudtrailS3 === undefined
+      ? undefined
+      : await deps.openTrailBucket(opts.connection, opts.cloudtrailS3.bucket, debug);
+  const bucketLogs =
+    trail === undefined || opts.cloudtrailS3 === undefined
+      ? undefined
+      : new BucketLogsSource(trail.bucket, {
+          prefix: opts.cloudtrailS3.prefix,
+          accounts: opts.cloudtrailS3.accounts,
+          regions: opts.trailRegions,
+          deliveryLagSeconds: opts.cloudtrailS3.deliveryLagSeconds,
+          concurrency: opts.cloudtrailS3.concurrency,
+          onProgress: (p) => show({ filesRead: p.files, files: p.filesListed }),
+          onNote: (text) => {
+            progress.clear();
+            void say(io, `note: ${text}`);
+          },
+          onDebug: debug,
+        });
   // An export file is read before any AWS call, so a wrong file fails fast.
   const exported = opts.sessionsFrom.length === 0 ? undefined : await sessionsFromSources(opts.sessionsFrom);
   const needsTable = exported === undefined;
-  const needsRegion = logs === undefined && opts.trailRegions.length === 0;
+  const needsRegion = logs === undefined && bucketLogs === undefined && opts.trailRegions.length === 0;
   const table = needsTable || needsRegion ? await deps.openSessionLookup(opts.connection, opts.table) : undefined;
   const collect = deps.pacedCollector?.(LISTING_PACING);
   const collectGarbage = collectEvery(EVENTS_PER_COLLECTION, collect);
@@ -141,7 +180,8 @@ export async function auditUntracked(opts: AuditUntrackedOptions, deps: Deps): P
     } else {
       throw new Error("no session directory");
     }
-    const source: EventSource = logs ?? deps.openCloudTrail(opts.connection, regionsOf(opts, table?.region), debug);
+    const source: EventSource =
+      logs ?? bucketLogs ?? deps.openCloudTrail(opts.connection, regionsOf(opts, table?.region), debug);
     debug(`events from ${source.label}; sessions from ${directory.where}`);
     const result = await runAudit(source, directory, {
       window: opts.window,
@@ -154,6 +194,21 @@ export async function auditUntracked(opts: AuditUntrackedOptions, deps: Deps): P
       },
     });
     progress.clear();
+    const integrity =
+      bucketLogs !== undefined && trail !== undefined && opts.cloudtrailS3?.validateLogs === true
+        ? await validateLogs(trail.bucket, deps.trailPublicKeys(opts.connection), bucketLogs.inventory, {
+            window: opts.window,
+            now: io.now(),
+            deliveryLagSeconds: opts.cloudtrailS3.deliveryLagSeconds,
+            regions: opts.trailRegions,
+            concurrency: opts.cloudtrailS3.concurrency,
+            signal: deps.signal,
+            onDebug: debug,
+          })
+        : undefined;
+    if (trail !== undefined) debug(`S3 requests: ${trail.bucket.requests.list} List, ${trail.bucket.requests.get} Get`);
+    const integrityText = integrity === undefined ? undefined : integrityLines(integrity);
+    for (const line of integrityText ?? []) await say(io, line);
     const since = opts.window.since;
     const stdout = opts.manifest === undefined ? io.stdout : new HashingWriter(io.stdout);
     await writeFindings(
@@ -163,6 +218,9 @@ export async function auditUntracked(opts: AuditUntrackedOptions, deps: Deps): P
         summary: result.summary,
         rows: result.rows.map(toRow),
         allEvents: opts.allEvents,
+        ...(integrity === undefined
+          ? {}
+          : { integrity: { json: integrityJson(integrity), lines: (integrityText ?? []).map((l) => printable(l)) } }),
       },
       opts.output,
       opts.formulaGuard,
@@ -183,7 +241,15 @@ export async function auditUntracked(opts: AuditUntrackedOptions, deps: Deps): P
         `warning: skipped ${count(result.malformedSessions.length)} malformed session item(s): ${preview(result.malformedSessions)}`,
       );
     }
-    const status = result.findings > 0 ? ExitCode.Findings : malformed ? ExitCode.Malformed : ExitCode.Ok;
+    // An audit whose logs fail validation cannot be trusted, whatever it found (SPEC §6).
+    const status =
+      integrity !== undefined && integrityFailed(integrity)
+        ? ExitCode.Integrity
+        : result.findings > 0
+          ? ExitCode.Findings
+          : malformed
+            ? ExitCode.Malformed
+            : ExitCode.Ok;
     if (stdout instanceof HashingWriter) {
       const manifest = auditManifestObject({
         version: `sentinel ${deps.version}`,
@@ -192,13 +258,22 @@ export async function auditUntracked(opts: AuditUntrackedOptions, deps: Deps): P
         events:
           logs !== undefined
             ? { kind: "logs", folder: opts.cloudtrailLogs as string }
-            : { kind: "api", regions: regionsOf(opts, table?.region) },
+            : bucketLogs !== undefined && opts.cloudtrailS3 !== undefined
+              ? {
+                  kind: "s3",
+                  bucket: opts.cloudtrailS3.bucket,
+                  prefix: opts.cloudtrailS3.prefix,
+                  accounts: [...new Set(bucketLogs.inventory.accountRoots.map((a) => a.account))],
+                  regions: [...new Set(bucketLogs.inventory.trails.map((t) => t.region))],
+                }
+              : { kind: "api", regions: regionsOf(opts, table?.region) },
         sessions:
           opts.sessionsFrom.length > 0
             ? { kind: "files", files: opts.sessionsFrom }
             : { kind: "table", table: opts.table, region: table?.region ?? "" },
         logFiles: source.filesRead ?? null,
         eventsRead: result.summary.events,
+        ...(integrity === undefined ? {} : { integrity: integritySummary(integrity) }),
         summary: result.summary,
         startedAt,
         finishedAt: io.now(),
@@ -213,15 +288,80 @@ export async function auditUntracked(opts: AuditUntrackedOptions, deps: Deps): P
   } finally {
     progress.clear();
     table?.close();
+    trail?.close();
   }
+}
+
+/** The integrity summary a manifest records: the counts, and the problems by kind. */
+function integritySummary(report: IntegrityReport): Record<string, unknown> {
+  const { problems, ...counts } = integrityJson(report);
+  const byKind: Record<string, number> = {};
+  for (const p of problems) byKind[p.kind] = (byKind[p.kind] ?? 0) + 1;
+  return { ...counts, problems: byKind, failed: integrityFailed(report) };
+}
+
+const ACCOUNT_ID = /^\d{12}$/;
+
+/** --cloudtrail-s3 and the flags that only it takes (SPEC §11); each elsewhere is a usage error. */
+function trailBucketOption(
+  parsed: ParsedArgs,
+  cloudtrailLogs: string | undefined,
+): AuditUntrackedOptions["cloudtrailS3"] | undefined {
+  const raw = parsed.flags;
+  const uri = raw.text("cloudtrail-s3");
+  if (uri === undefined) {
+    if (parsed.has("validate-logs")) {
+      throw new UsageError(
+        "--validate-logs needs --cloudtrail-s3: digest signatures are S3 object metadata, which a copied folder or the API does not have",
+      );
+    }
+    for (const name of ["account", "delivery-lag", "s3-concurrency"]) {
+      if (raw.all(name).length > 0)
+        throw new UsageError(`--${name} applies only with --cloudtrail-s3 s3://BUCKET[/PREFIX]`);
+    }
+    return undefined;
+  }
+  if (cloudtrailLogs !== undefined) {
+    throw new UsageError("--cloudtrail-s3 and --cloudtrail-logs are two sources of the same logs: give one of them");
+  }
+  const location = parseTrailLocation(uri);
+  if (location === undefined) {
+    throw new UsageError(
+      `invalid --cloudtrail-s3 ${JSON.stringify(uri)}: give the trail's bucket as s3://BUCKET or s3://BUCKET/PREFIX (the trail's S3 key prefix)`,
+    );
+  }
+  const accounts = raw.all("account");
+  for (const account of accounts) {
+    if (!ACCOUNT_ID.test(account)) {
+      throw new UsageError(`invalid --account ${JSON.stringify(account)}: give a 12-digit AWS account ID`);
+    }
+  }
+  const lagText = raw.text("delivery-lag");
+  const lagNanos = lagText === undefined ? DEFAULT_DELIVERY_LAG_SECONDS * 1e9 : parseDuration(lagText);
+  if (lagNanos === undefined || lagNanos <= 0) {
+    throw new UsageError(`invalid --delivery-lag ${JSON.stringify(lagText)}: give a duration, e.g. 1h or 3h`);
+  }
+  return {
+    ...location,
+    accounts,
+    deliveryLagSeconds: Math.ceil(lagNanos / 1e9),
+    concurrency: flag.wholeNumber(
+      "--s3-concurrency",
+      raw.text("s3-concurrency"),
+      S3_CONCURRENCY.default,
+      S3_CONCURRENCY.min,
+      S3_CONCURRENCY.max,
+    ),
+    validateLogs: parsed.has("validate-logs"),
+  };
 }
 
 export const auditUntrackedSessions: Command<AuditUntrackedOptions> = {
   name: "audit untracked-sessions",
   summary: "match CloudTrail AssumeRole events to Sentinel sessions; exit 4 on findings",
   usage: "--since WHEN [flags]",
-  description: `Reads the AssumeRole events of the window from CloudTrail (the LookupEvents API, or the
-trail's log files with --cloudtrail-logs) and matches each to a Sentinel session by its
+  description: `Reads the AssumeRole events of the window from CloudTrail (the LookupEvents API, the
+trail's bucket with --cloudtrail-s3, or a folder of its log files with --cloudtrail-logs) and matches each to a Sentinel session by its
 SentinelSessionID tag or its source identity. Findings (untracked, orphaned, mismatch) are
 listed newest first; the exit status is 4 when there is at least one.`,
   args: { min: 0, max: 0 },
@@ -236,7 +376,7 @@ listed newest first; the exit status is 4 when there is at least one.`,
     "trail-region": value(
       "Events",
       "REGION",
-      "read LookupEvents in REGION (repeatable; default: the region in use and us-east-1)",
+      "read LookupEvents in REGION (repeatable; default: the region in use and us-east-1);\nwith --cloudtrail-s3: only REGION's logs (default: every region found)",
       { repeatable: true },
     ),
     "cloudtrail-logs": value(
@@ -246,6 +386,26 @@ listed newest first; the exit status is 4 when there is at least one.`,
       {
         complete: "directory",
       },
+    ),
+    "cloudtrail-s3": value(
+      "Events",
+      "S3_URI",
+      "read the trail's log files from its bucket, s3://BUCKET[/PREFIX] (every account\nand region found, organization trails included) instead of the API",
+    ),
+    account: value("Events", "ID", "with --cloudtrail-s3: only this account's logs (repeatable)", { repeatable: true }),
+    "delivery-lag": value(
+      "Events",
+      "DURATION",
+      "with --cloudtrail-s3: read files delivered up to DURATION after --until (default: 1h)",
+    ),
+    "s3-concurrency": value(
+      "Events",
+      "N",
+      `with --cloudtrail-s3: objects read at once, ${S3_CONCURRENCY.min}-${S3_CONCURRENCY.max} (default: ${S3_CONCURRENCY.default})`,
+    ),
+    "validate-logs": toggle(
+      "Events",
+      "with --cloudtrail-s3: prove the logs read are those CloudTrail delivered (signed\ndigests, their chain, every file's SHA-256); exit 5 when they are not",
     ),
     "sessions-from": value(
       "Sessions",
@@ -295,6 +455,7 @@ listed newest first; the exit status is 4 when there is at least one.`,
     const sessionsFrom = raw.all("sessions-from");
     if (cloudtrailLogs === "")
       throw new UsageError("--cloudtrail-logs needs a directory, e.g. --cloudtrail-logs ./trail");
+    const cloudtrailS3 = trailBucketOption(parsed, cloudtrailLogs);
     if (sessionsFrom.includes("")) {
       throw new UsageError("--sessions-from needs a file, e.g. --sessions-from archive.ndjson");
     }
@@ -331,6 +492,7 @@ listed newest first; the exit status is 4 when there is at least one.`,
       roles,
       trailRegions,
       ...(cloudtrailLogs === undefined ? {} : { cloudtrailLogs }),
+      ...(cloudtrailS3 === undefined ? {} : { cloudtrailS3 }),
       sessionsFrom,
       allEvents: parsed.has("all-events"),
       output: flag.outputFormat(raw.text("output"), [...FINDINGS_FORMATS]) as FindingsFormat,

@@ -1,5 +1,7 @@
+import type { PublicKeyLister } from "../audit/public-keys.ts";
 import type { IdLookup } from "../audit/session-directory.ts";
 import type { EventSource } from "../audit/source.ts";
+import type { TrailBucket } from "../audit/trail-bucket.ts";
 import type { ConnectionOptions } from "../aws/connection.ts";
 import type { Kms } from "../aws/kms-client.ts";
 import type { CallerIdentity } from "../identity/caller.ts";
@@ -40,6 +42,14 @@ export type Deps = {
     regions: readonly string[],
     onDebug?: (line: string) => void,
   ): EventSource;
+  /** The trail's S3 bucket (SPEC §11.1): AWS_ENDPOINT_URL_S3 as its endpoint, its region followed. */
+  openTrailBucket(
+    connection: ConnectionOptions,
+    bucket: string,
+    onDebug?: (line: string) => void,
+  ): Promise<{ bucket: TrailBucket; close(): void }>;
+  /** CloudTrail's ListPublicKeys, for log file validation (SPEC §11.2). */
+  trailPublicKeys(connection: ConnectionOptions): PublicKeyLister;
   /** Connects to the table for revocations; resolves the region (a usage error when there is none). */
   openRevoker(
     connection: ConnectionOptions,

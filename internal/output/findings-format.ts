@@ -35,6 +35,11 @@ export type FindingsReport = {
   rows: readonly FindingRow[];
   /** True when rows hold every event, not only findings. */
   allEvents: boolean;
+  /**
+   * With --validate-logs (SPEC §11.2): the JSON output's `integrity` object,
+   * and the report's lines (printable) that the human output shows before the findings.
+   */
+  integrity?: { json: Record<string, unknown>; lines: readonly string[] };
 };
 
 export const FINDINGS_FORMATS = ["human", "json", "ndjson", "csv"] as const;
@@ -64,7 +69,8 @@ export async function writeFindings(
       break;
     case "json": {
       const summary = Object.fromEntries(SUMMARY_KEYS.map((k) => [k, report.summary[k]]));
-      const head = JSON.stringify({ window: report.window, summary }, null, 2).slice(0, -2);
+      const integrity = report.integrity === undefined ? {} : { integrity: report.integrity.json };
+      const head = JSON.stringify({ window: report.window, summary, ...integrity }, null, 2).slice(0, -2);
       if (report.rows.length === 0) {
         await chunks.add(`${head},\n  "findings": []\n}\n`);
         break;
@@ -166,6 +172,8 @@ async function writeHuman(chunks: ChunkedWriter, report: FindingsReport, fitting
   ];
   const wrap = (line: string) => (fitting.fitWidth === undefined ? line : wrapSummary(line, fitting.fitWidth));
   await chunks.add(`${summary.map(wrap).join("\n")}\n\n`);
+  // The logs' integrity before the findings: a finding in logs that fail validation is no proof.
+  if (report.integrity !== undefined) await chunks.add(`${report.integrity.lines.join("\n")}\n\n`);
   if (report.rows.length === 0) {
     await chunks.add(report.allEvents ? "No events.\n" : "No findings.\n");
     return;

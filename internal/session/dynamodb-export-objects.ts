@@ -4,7 +4,7 @@
 import { createReadStream } from "node:fs";
 import { resolve } from "node:path";
 import { InterruptedError, SentinelError, UsageError } from "../aws/errors.ts";
-import { openObject, type S3Connection, toS3Error } from "../aws/s3-client.ts";
+import { NoSuchObject, openWhole, type S3Connection } from "../aws/s3-client.ts";
 
 const SUMMARY = "manifest-summary.json";
 
@@ -114,45 +114,19 @@ class S3ExportObjects implements ExportObjects {
   async *bytes(name: string, signal?: AbortSignal): AsyncIterable<Uint8Array> {
     this.#connection ??= this.#connect();
     const s3 = await this.#connection;
-    const key = `${this.#prefix}/${name}`;
-    const context = { operation: "GetObject", bucket: this.#bucket, key, region: s3.region, endpoint: s3.endpoint };
-    let received = 0;
-    let total: number | undefined;
-    let etag: string | undefined;
-    let breaks = 0;
-    for (;;) {
-      let object: Awaited<ReturnType<typeof openObject>>;
-      try {
-        object = await openObject(s3, { bucket: this.#bucket, key, fromByte: received, ifMatch: etag, signal });
-      } catch (error) {
-        // The SDK has made its attempts at this request already.
-        if ((error as Error).name === "NoSuchKey") {
-          throw new MissingExportFile(`${this.describe(name)} not found`, { cause: error });
-        }
-        throw toS3Error(error, context);
-      }
-      if (received === 0) {
-        total = object.contentLength;
-        etag = object.etag;
-      }
-      try {
-        for await (const piece of object.body) {
-          received += piece.length;
-          yield piece;
-        }
-        if (total === undefined || received >= total) return;
-        throw Object.assign(new Error(`the answer ended after ${received} of ${total} bytes`), { name: "ShortBody" });
-      } catch (error) {
-        if ((error as Error).name === "AbortError" || signal?.aborted) throw new InterruptedError("interrupted");
-        if (error instanceof SentinelError || error instanceof InterruptedError) throw error;
-        breaks++;
-        if (breaks >= s3.maxAttempts) {
-          throw new SentinelError(
-            `reading ${this.describe(name)} broke off ${breaks} times (last: ${(error as Error).message}): check the network and try again`,
-            { cause: error },
-          );
-        }
-      }
+    let object: Awaited<ReturnType<typeof openWhole>>;
+    try {
+      object = await openWhole(s3, {
+        bucket: this.#bucket,
+        key: `${this.#prefix}/${name}`,
+        label: this.describe(name),
+        signal,
+      });
+    } catch (error) {
+      if (error instanceof NoSuchObject)
+        throw new MissingExportFile(`${this.describe(name)} not found`, { cause: error });
+      throw error;
     }
+    yield* object.body;
   }
 }
