@@ -203,33 +203,46 @@ export class BucketLogsSource implements EventSource {
       bytesListed: files.reduce((sum, f) => sum + f.size, 0),
     };
     this.#options.onProgress?.({ ...progress });
-    const queue = new BoundedQueue<ReadRecord[]>(this.#concurrency * 2);
+    // Files are read `concurrency` at once, but their records come out in key
+    // order, as a folder's do: which copy of an event two files hold is kept
+    // (the first) does not depend on which answer arrived first. Each file's
+    // queue holds a few batches; a reader ahead of the consumer waits there.
+    const queues = files.map(() => new BoundedQueue<ReadRecord[]>(2));
     let next = 0;
     const worker = async () => {
       while (next < files.length && !signal.aborted) {
-        const file = files[next++] as Listed;
-        await this.#readFile(file, queue, signal, (bytes) => {
-          progress.bytes += bytes;
-          this.#options.onProgress?.({ ...progress });
-        });
+        const at = next++;
+        const file = files[at] as Listed;
+        const queue = queues[at] as BoundedQueue<ReadRecord[]>;
+        try {
+          await this.#readFile(file, queue, signal, (bytes) => {
+            progress.bytes += bytes;
+            this.#options.onProgress?.({ ...progress });
+          });
+          queue.close();
+        } catch (error) {
+          queue.fail(error);
+          throw error;
+        }
         progress.files++;
         this.#options.onProgress?.({ ...progress });
       }
     };
     const workers = Array.from({ length: Math.min(this.#concurrency, files.length) }, worker);
-    Promise.all(workers).then(
-      () => queue.close(),
-      (error: unknown) => queue.fail(error),
-    );
+    const reading = Promise.all(workers);
+    reading.catch(() => {});
     try {
-      for (;;) {
-        const batch = await queue.next();
-        if (batch === undefined) break;
-        yield* batch;
+      for (const queue of queues) {
+        for (;;) {
+          const batch = await queue.next();
+          if (batch === undefined) break;
+          yield* batch;
+        }
       }
+      await reading;
     } finally {
       // Readers waiting for room give up when the consumer stops early.
-      queue.fail(new Error("stopped"));
+      for (const queue of queues) queue.fail(new Error("stopped"));
     }
     const r = this.#bucket.requests;
     this.#options.onDebug?.(`S3 requests: ${r.list} List, ${r.get} Get`);

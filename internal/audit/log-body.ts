@@ -29,7 +29,7 @@ export async function* recordsOfBody(
   const counted = onBytes === undefined ? body : countBytes(body, onBytes);
   const raw = gzip ? gunzipMembers(counted, gunzip) : counted;
   try {
-    yield* splitRecords(decodeHashing(raw, hash), name);
+    yield* splitRecords(decodeHashing(raw, hash), name, true);
   } catch (error) {
     throw fileError(name, gzip, error);
   }

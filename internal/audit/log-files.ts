@@ -200,6 +200,8 @@ function* slices(text: string, size: number): Iterable<string> {
 export async function* splitRecords(
   chunks: AsyncIterable<string> | Iterable<string>,
   name: string,
+  /** A log file read from the trail's bucket must hold `Records` (a folder may hold other JSON). */
+  requireRecords = false,
 ): AsyncIterable<ReadRecord> {
   const splitter = new RecordsSplitter();
   const batch: string[] = [];
@@ -210,6 +212,7 @@ export async function* splitRecords(
     batch.length = 0;
   }
   splitter.end();
+  if (requireRecords && !splitter.sawRecords) throw new NotRecordsJson('no "Records" list');
 }
 
 /** True when `text` has at most `max` "{" and "[" in all (strings included: a bound, not a count of values). */

@@ -53,6 +53,7 @@ export class RecordsSplitter {
   #keyParts: string[] | undefined;
   #afterColon = false;
   #inRecords = false;
+  #sawRecords = false;
   /** Inside one element of Records; its text so far from earlier chunks. */
   #inElement = false;
   #elementParts: string[] = [];
@@ -124,6 +125,7 @@ export class RecordsSplitter {
       } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
         if (this.#depth === 1 && c === OPEN_BRACKET && this.#afterColon && this.#lastKey === "Records") {
           this.#inRecords = true;
+          this.#sawRecords = true;
         }
         this.#depth++;
       } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
@@ -145,6 +147,11 @@ export class RecordsSplitter {
   }
 
   /** Call after the last chunk: an unfinished object is an error. */
+  /** True once the top-level `Records` list was met. */
+  get sawRecords(): boolean {
+    return this.#sawRecords;
+  }
+
   end(): void {
     if (!this.#started) throw new NotRecordsJson("empty file");
     if (this.#depth !== 0 || this.#inString) throw new NotRecordsJson("the JSON ends before it is complete");
