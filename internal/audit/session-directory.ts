@@ -195,10 +195,15 @@ export class ExportSessionDirectory implements SessionDirectory {
   readonly where: string;
   readonly #byId = new Map<string, SessionRef>();
   readonly #bySourceIdentity = new Map<string, SessionRef>();
+  readonly #malformed: readonly string[];
 
-  /** `where` names the sources for messages, e.g. `sessions file "archive.ndjson"`. */
-  constructor(where: string, sessions: Iterable<SessionRef>) {
+  /**
+   * `where` names the sources for messages, e.g. `sessions file "archive.ndjson"`;
+   * `malformed` the labels of the items a DynamoDB export among them could not give as sessions.
+   */
+  constructor(where: string, sessions: Iterable<SessionRef>, malformed: readonly string[] = []) {
     this.where = where;
+    this.#malformed = malformed;
     for (const s of sessions) {
       if (!this.#byId.has(s.id)) this.#byId.set(s.id, s);
       if (s.sourceIdentity !== "" && !this.#bySourceIdentity.has(s.sourceIdentity)) {
@@ -216,7 +221,7 @@ export class ExportSessionDirectory implements SessionDirectory {
   }
 
   malformed(): readonly string[] {
-    return [];
+    return this.#malformed;
   }
 }
 

@@ -29,5 +29,5 @@ export async function sessionsFromSources(
   }
   const names = sources.map((s) => JSON.stringify(s)).join(", ");
   const where = sources.length === 1 ? `sessions file ${names}` : `sessions of ${names}`;
-  return { directory: new ExportSessionDirectory(where, mergeById(lists)), malformed };
+  return { directory: new ExportSessionDirectory(where, mergeById(lists), malformed), malformed };
 }

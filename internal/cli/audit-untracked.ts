@@ -31,6 +31,7 @@ import { CONNECTION_FLAGS, connectionOptions } from "./connection-flags.ts";
 import type { Deps } from "./deps.ts";
 import { ExitCode } from "./exit-code.ts";
 import { kmsSigner } from "./export-env.ts";
+import { exportSessionsReader } from "./export-sessions-reader.ts";
 import * as flag from "./flag-values.ts";
 import { LISTING_PACING } from "./gc-pacer.ts";
 import { count, say } from "./io.ts";
@@ -161,7 +162,10 @@ export async function auditUntracked(opts: AuditUntrackedOptions, deps: Deps): P
           onDebug: debug,
         });
   // An export file is read before any AWS call, so a wrong file fails fast.
-  const exported = opts.sessionsFrom.length === 0 ? undefined : await sessionsFromSources(opts.sessionsFrom);
+  const exported =
+    opts.sessionsFrom.length === 0
+      ? undefined
+      : await sessionsFromSources(opts.sessionsFrom, exportSessionsReader(deps, opts.connection));
   const needsTable = exported === undefined;
   const needsRegion = logs === undefined && bucketLogs === undefined && opts.trailRegions.length === 0;
   const table = needsTable || needsRegion ? await deps.openSessionLookup(opts.connection, opts.table) : undefined;
@@ -410,7 +414,7 @@ listed newest first; the exit status is 4 when there is at least one.`,
     "sessions-from": value(
       "Sessions",
       "FILE",
-      "match against an earlier export (NDJSON or JSON of server-sessions) instead of the table\n(repeatable: merged by id, the later updated_at wins)",
+      "match against an earlier export (NDJSON or JSON of server-sessions) or a DynamoDB\nexport (s3:// URI or folder) instead of the table (repeatable: merged by id, the later\nupdated_at wins)",
       { complete: "file", repeatable: true },
     ),
     "all-events": toggle("Output", "list every event with its category, not only findings"),

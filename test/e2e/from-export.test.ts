@@ -5,7 +5,7 @@
 // exit status, without one DynamoDB request. Corrupt exports fail naming the
 // file; flags that only a table read takes are usage errors.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type AttributeValue, ScanCommand } from "@aws-sdk/client-dynamodb";
@@ -287,5 +287,122 @@ describe("flags that only a table read takes", () => {
     expect(result.stderr).toBe(
       `error: the export ${folder} is of table "${table}", not "other-table": drop --table, or give an export of "other-table"\n`,
     );
+  });
+});
+
+describe("--sessions-from an archive and an export, merged by id", () => {
+  const S = (n: number) => `5e5500000000000${n}`;
+  const sessionItem = (id: string, user: string, updated?: string) => ({
+    id: { S: id },
+    user: { S: user },
+    status: { S: "expired" },
+    created_at: { S: "2026-01-20T08:00:00Z" },
+    source_identity: { S: `sentinel:${user}:direct:r-${id}` },
+    ...(updated === undefined ? {} : { updated_at: { S: updated } }),
+  });
+  const archiveLine = (id: string, user: string, updated?: string) =>
+    JSON.stringify({
+      id,
+      user,
+      status: "expired",
+      source_identity: `sentinel:${user}:direct:r-${id}`,
+      created_at: "2026-01-20T08:00:00Z",
+      ...(updated === undefined ? {} : { updated_at: updated }),
+    });
+  /** An AssumeRole through Sentinel: tagged with the session, the source identity naming `user`. */
+  const event = (n: number, user: string) => ({
+    eventVersion: "1.08",
+    eventTime: `2026-01-20T10:0${n}:00Z`,
+    eventSource: "sts.amazonaws.com",
+    eventName: "AssumeRole",
+    eventID: `merge-${n}`,
+    awsRegion: "us-east-1",
+    userIdentity: { type: "IAMUser", arn: "arn:aws:iam::111122223333:user/sentinel-server" },
+    requestParameters: {
+      roleArn: "arn:aws:iam::111122223333:role/prod-admin",
+      roleSessionName: "sentinel",
+      sourceIdentity: `sentinel:${user}:direct:r-${S(n)}`,
+      tags: [{ key: "SentinelSessionID", value: S(n) }],
+    },
+  });
+
+  test("a session only in the export, and the later updated_at of either source, decide the categories", async () => {
+    const dir = mkdtempSync(join(DIR, "merge-"));
+    // 1: only in the export. 2: the archive's record is later (alice). 3: the export's is later (dave).
+    // 4: in neither. 5: the archive's record has no updated_at (the oldest): the export's (frank) wins.
+    const exportDir = writeExportToFolder(
+      buildExport(
+        [
+          sessionItem(S(1), "alice", "2026-01-20T09:00:00Z"),
+          sessionItem(S(2), "bob", "2026-01-20T09:00:00Z"),
+          sessionItem(S(3), "dave", "2026-01-20T09:30:00.000000002Z"),
+          sessionItem(S(5), "frank", "2026-01-20T09:00:00Z"),
+        ],
+        { files: 2, table: "sentinel-sessions" },
+      ),
+      join(dir, "export"),
+    );
+    const archive = join(dir, "archive.ndjson");
+    writeFileSync(
+      archive,
+      `${[
+        archiveLine(S(2), "alice", "2026-01-20T11:00:00+02:00"), // 09:00:00Z, the same as the export's: the later source wins
+        archiveLine(S(3), "carol", "2026-01-20T09:30:00.000000001Z"),
+        archiveLine(S(5), "erin"),
+      ].join("\n")}\n`,
+    );
+    const trail = join(dir, "trail", "AWSLogs", "111122223333", "CloudTrail", "us-east-1", "2026", "01", "20");
+    mkdirSync(trail, { recursive: true });
+    writeFileSync(
+      join(trail, "111122223333_CloudTrail_us-east-1_20260120T1015Z_merge.json"),
+      JSON.stringify({
+        Records: [event(1, "alice"), event(2, "alice"), event(3, "dave"), event(4, "gina"), event(5, "frank")],
+      }),
+    );
+    const categories = async (sources: string[]) => {
+      const result = await runBinary(
+        [
+          "audit",
+          "untracked-sessions",
+          "--since",
+          "2026-01-20",
+          "--until",
+          "2026-01-20",
+          "--cloudtrail-logs",
+          join(dir, "trail"),
+          "--all-events",
+          "--output",
+          "ndjson",
+          ...sources.flatMap((s) => ["--sessions-from", s]),
+        ],
+        env(),
+      );
+      expect(result.stderr.startsWith("error:"), result.stderr).toBe(false);
+      return Object.fromEntries(
+        result.stdout
+          .trim()
+          .split("\n")
+          .map((line) => JSON.parse(line))
+          .map((row) => [row.event_id, row.category]),
+      );
+    };
+    expect(await categories([exportDir, archive])).toEqual({
+      "merge-1": "tracked",
+      "merge-2": "tracked",
+      "merge-3": "tracked",
+      "merge-4": "orphaned",
+      "merge-5": "tracked",
+    });
+    // The archive alone: the export's sessions are missing or older there.
+    expect(await categories([archive])).toEqual({
+      "merge-1": "orphaned",
+      "merge-2": "tracked",
+      "merge-3": "mismatch",
+      "merge-4": "orphaned",
+      "merge-5": "mismatch",
+    });
+    // Given the other way round, equal times go to the later source: session 2 is then the export's bob.
+    const reversed = await categories([archive, exportDir]);
+    expect(reversed["merge-2"]).toBe("mismatch");
   });
 });
