@@ -176,7 +176,6 @@ export async function runCli(args: readonly string[], deps: Deps | CliDeps): Pro
   const tokens = args.slice(words);
   const beforeEnd = tokens.indexOf("--") === -1 ? tokens : tokens.slice(0, tokens.indexOf("--"));
   if (beforeEnd.some(isHelp)) return write(io.stdout, commandHelp(info, width()));
-  await checkWithCac(info, tokens);
   const split = splitArgs(tokens, info.flags, info.name);
   for (const [name, values] of split.values) {
     if (values.includes(undefined)) throw new UsageError(`--${name} needs a value`);
@@ -201,6 +200,9 @@ export async function runCli(args: readonly string[], deps: Deps | CliDeps): Pro
     argv: args,
   };
   const options = command.toOptions(parsed, io);
+  // cac's match is the last check before the command runs: a usage error found by
+  // our own split or the command's options never pays for loading it.
+  await checkWithCac(info, tokens);
   return command.run(options, "commandDeps" in deps ? await deps.commandDeps() : deps);
 }
 
