@@ -4,7 +4,7 @@
 import type { KMSClient } from "@aws-sdk/client-kms";
 import { type ConnectionOptions, requestHandlerOptions } from "./connection.ts";
 import { InterruptedError, SentinelError } from "./errors.ts";
-import { withoutUrlCredentials } from "./sdk-errors.ts";
+import { NETWORK_CODES, withoutUrlCredentials } from "./sdk-errors.ts";
 
 /** A signature as KMS gave it: the key's ARN, the algorithm and the bytes. */
 export type KmsSignature = { keyId: string; algorithm: string; signature: Uint8Array };
@@ -12,7 +12,6 @@ export type KmsSignature = { keyId: string; algorithm: string; signature: Uint8A
 type Env = Readonly<Record<string, string | undefined>>;
 type KmsError = Error & { $metadata?: { requestId?: string } };
 
-const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EHOSTUNREACH"]);
 /** The algorithms tried, in order, for a key whose spec DescribeKey would not tell. */
 const GUESSES = ["RSASSA_PKCS1_V1_5_SHA_256", "ECDSA_SHA_256"];
 

@@ -4,7 +4,7 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { type ConnectionOptions, requestHandlerOptions } from "./connection.ts";
 import { InterruptedError, SentinelError, UsageError } from "./errors.ts";
-import { withoutUrlCredentials } from "./sdk-errors.ts";
+import { NETWORK_CODES, withoutUrlCredentials } from "./sdk-errors.ts";
 import { checkProfileExists, checkSharedConfigFiles } from "./shared-config.ts";
 
 /** An S3 client and what it resolved, for messages and for reading on after a failed attempt. */
@@ -226,16 +226,8 @@ type SdkError = Error & {
   $response?: { headers?: Record<string, string | undefined> };
 };
 
-const NETWORK_CODES = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "ETIMEDOUT",
-  "EPIPE",
-  "EHOSTUNREACH",
-  "ConnectionRefused",
-]);
+/** The network codes, and the name S3's SDK gives a refused connection. */
+const S3_NETWORK_CODES: ReadonlySet<string> = new Set([...NETWORK_CODES, "ConnectionRefused"]);
 const CREDENTIAL_REJECTED = new Set([
   "InvalidAccessKeyId",
   "SignatureDoesNotMatch",
@@ -296,7 +288,7 @@ export function toS3Error(error: unknown, context: S3ErrorContext): Error {
     );
   }
   // Before the timeout check: the SDK names a reset socket "TimeoutError" too, with the code saying what it was.
-  if (code !== undefined && code !== "ETIMEDOUT" && NETWORK_CODES.has(code)) {
+  if (code !== undefined && code !== "ETIMEDOUT" && S3_NETWORK_CODES.has(code)) {
     return make(`cannot reach S3 at ${endpoint} (${code}): check AWS_ENDPOINT_URL_S3, --region and the network`);
   }
   if (e.name === "TimeoutError" || e.name === "RequestTimeout" || code === "ETIMEDOUT") {

@@ -9,7 +9,8 @@ type SdkError = Error & {
   $fault?: string;
 };
 
-const NETWORK_CODES = new Set([
+/** Error codes of a connection that failed: the endpoint could not be reached or went away. */
+export const NETWORK_CODES: ReadonlySet<string> = new Set([
   "ECONNREFUSED",
   "ECONNRESET",
   "ENOTFOUND",

@@ -1,6 +1,6 @@
 import { type ConnectionOptions, requestHandlerOptions } from "../aws/connection.ts";
 import { InterruptedError, SentinelError } from "../aws/errors.ts";
-import { toSentinelError, withoutUrlCredentials } from "../aws/sdk-errors.ts";
+import { NETWORK_CODES, toSentinelError, withoutUrlCredentials } from "../aws/sdk-errors.ts";
 import { boundWholeAttempts } from "../aws/whole-response.ts";
 import { userNameFromArn } from "./arn.ts";
 
@@ -8,8 +8,6 @@ import { userNameFromArn } from "./arn.ts";
 export type CallerIdentity = { arn: string; account: string };
 
 type Env = Readonly<Record<string, string | undefined>>;
-
-const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EHOSTUNREACH"]);
 
 /** STS failures name STS and the settings that apply to it: its own endpoint, credentials, the network. */
 function stsError(error: unknown, endpoint: string, region: string): Error {

@@ -145,6 +145,20 @@ describe("--manifest, the checkpoint, its lock and stdout are four files", () =>
     return { code: child.status, stderr: child.stderr };
   }
 
+  /** A CSV export to `out` (as `> out`) with its manifest in `manifest`. */
+  const exportWithManifest = (out: string, manifest: string) =>
+    runInto(out, [
+      "server-sessions",
+      "--table",
+      table,
+      "--since",
+      "2026-01-01",
+      "--output",
+      "csv",
+      "--manifest",
+      manifest,
+    ]);
+
   test.each([
     ["the checkpoint's lock", (c: string) => [`${c}.lock`, c], "--manifest and the checkpoint's lock"],
     ["the checkpoint", (c: string) => [c, c], "--manifest and --checkpoint"],
@@ -186,17 +200,7 @@ describe("--manifest, the checkpoint, its lock and stdout are four files", () =>
 
   test("a manifest that is stdout's file (--manifest out.csv > out.csv) is a usage error; out.csv is not replaced", () => {
     const out = join(DIR, "out.csv");
-    const result = runInto(out, [
-      "server-sessions",
-      "--table",
-      table,
-      "--since",
-      "2026-01-01",
-      "--output",
-      "csv",
-      "--manifest",
-      out,
-    ]);
+    const result = exportWithManifest(out, out);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
       "error: --manifest and stdout are the same file: the export, its manifest (and signature), the checkpoint and its lock must be different files\n",
@@ -235,17 +239,7 @@ describe("--manifest, the checkpoint, its lock and stdout are four files", () =>
   test("a manifest beside stdout's file (other names) is written as before", () => {
     const out = join(DIR, "fine.csv");
     const manifest = join(DIR, "fine.manifest.json");
-    const result = runInto(out, [
-      "server-sessions",
-      "--table",
-      table,
-      "--since",
-      "2026-01-01",
-      "--output",
-      "csv",
-      "--manifest",
-      manifest,
-    ]);
+    const result = exportWithManifest(out, manifest);
     expect(result.code).toBe(0);
     expect(JSON.parse(readFileSync(manifest, "utf8")).output.bytes).toBe(readFileSync(out).length);
   });
