@@ -8,6 +8,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { endpoint, freshTable, item } from "../support/dynamo.ts";
 import { type FakeSts, startFakeSts } from "../support/fake-sts.ts";
 import { type FaultProxy, startFaultProxy } from "../support/fault-proxy.ts";
+import { onPty } from "../support/pty.ts";
 import { BINARY, binaryEnv } from "../support/run-binary.ts";
 import { type Item, snapshot } from "../support/table-snapshot.ts";
 
@@ -102,38 +103,28 @@ test.each([
 
 const ERASE_LINE = "\r\u001b[2K";
 
-// Runs argv on a pseudo-terminal; sends SIGINT once a progress line ("… of N sessions done") shows.
-const ON_PTY = `
-import os, pty, signal, sys
-argv = sys.argv[1:]
-pid, fd = pty.fork()
-if pid == 0:
-    os.execv(argv[0], argv)
-seen, sent = b"", False
-while True:
-    try:
-        chunk = os.read(fd, 4096)
-    except OSError:
-        break
-    if not chunk:
-        break
-    seen += chunk
-    if not sent and b" sessions done, " in seen:
-        os.kill(pid, signal.SIGINT)
-        sent = True
-_, status = os.waitpid(pid, 0)
-sys.stdout.buffer.write(seen)
-sys.exit(os.waitstatus_to_exitcode(status))
-`;
-
 test("on a terminal: progress shows done of total; Ctrl-C then prints the rows done and exits 130", async () => {
   const { proxy, updates } = await countingProxy(0);
   try {
     const proc = Bun.spawn(
-      [
-        ...["python3", "-c", ON_PTY, BINARY, "server-revoke", "--table", table, "--user", "tty"],
-        ...["--reason", "stolen laptop", "--yes", "--endpoint-url", proxy.url],
-      ],
+      // SIGINT once a progress line ("… of N sessions done") shows.
+      onPty(
+        [
+          BINARY,
+          "server-revoke",
+          "--table",
+          table,
+          "--user",
+          "tty",
+          "--reason",
+          "stolen laptop",
+          "--yes",
+          "--endpoint-url",
+          proxy.url,
+        ],
+        " sessions done, ",
+        "sigint",
+      ),
       { env: binaryEnv({ AWS_ENDPOINT_URL_STS: sts.url }), stdout: "pipe", stderr: "pipe", stdin: "ignore" },
     );
     const [screen, code] = await Promise.all([new Response(proc.stdout).text(), proc.exited]);

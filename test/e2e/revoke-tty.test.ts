@@ -3,32 +3,9 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { endpoint, freshTable, item } from "../support/dynamo.ts";
 import { type FakeSts, startFakeSts } from "../support/fake-sts.ts";
+import { onPty } from "../support/pty.ts";
 import { BINARY, binaryEnv } from "../support/run-binary.ts";
 import { snapshot } from "../support/table-snapshot.ts";
-
-// Reads the child's terminal output; after the prompt, types the answer and a newline.
-const ON_PTY = `
-import os, pty, sys
-answer, argv = sys.argv[1], sys.argv[2:]
-pid, fd = pty.fork()
-if pid == 0:
-    os.execv(argv[0], argv)
-seen, sent = b"", False
-while True:
-    try:
-        chunk = os.read(fd, 4096)
-    except OSError:
-        break
-    if not chunk:
-        break
-    seen += chunk
-    if not sent and b"[y/N] " in seen:
-        os.write(fd, answer.encode() + b"\\n")
-        sent = True
-_, status = os.waitpid(pid, 0)
-sys.stdout.buffer.write(seen)
-sys.exit(os.waitstatus_to_exitcode(status))
-`;
 
 const ids = ["00000000000000c1", "00000000000000c2", "00000000000000c3"];
 let table: string;
@@ -46,14 +23,11 @@ afterAll(() => sts.stop());
 
 async function onTerminal(answer: string): Promise<{ code: number; screen: string }> {
   const proc = Bun.spawn(
-    [
-      "python3",
-      "-c",
-      ON_PTY,
+    onPty(
+      [BINARY, "server-revoke", "--table", table, "--user", "mallory", "--reason", "stolen laptop"],
+      "[y/N] ",
       answer,
-      BINARY,
-      ...["server-revoke", "--table", table, "--user", "mallory", "--reason", "stolen laptop"],
-    ],
+    ),
     {
       env: binaryEnv({ AWS_ENDPOINT_URL_DYNAMODB: endpoint(), AWS_ENDPOINT_URL_STS: sts.url }),
       stdout: "pipe",
