@@ -33,7 +33,8 @@ const assumeRole = (eventID: string, requestParameters: Record<string, unknown> 
   },
 });
 
-const audit = (logs: string) =>
+/** An audit of the hour 10:00-11:00 of the fixture day from the log files under `logs`. */
+const audit = (logs: string, output = "ndjson", extra: string[] = []) =>
   runBinary(
     [
       "audit",
@@ -44,11 +45,7 @@ const audit = (logs: string) =>
       "2026-01-20T10:00:00Z",
       "--until",
       "2026-01-20T11:00:00Z",
-      "--cloudtrail-logs",
-      logs,
-      "--output",
-      "ndjson",
-    ],
+    ].concat(["--cloudtrail-logs", logs, "--output", output, ...extra]),
     binaryEnv({ AWS_ENDPOINT_URL_DYNAMODB: endpoint() }),
   );
 
@@ -87,24 +84,7 @@ test("a SentinelSessionID tag too long to be a key is an orphaned finding, not a
 
 /** The json output's summary and finding ids, the exit status and stderr of an audit of `logs`. */
 async function auditJson(logs: string, extra: string[] = []) {
-  const result = await runBinary(
-    [
-      "audit",
-      "untracked-sessions",
-      "--table",
-      table,
-      "--since",
-      "2026-01-20T10:00:00Z",
-      "--until",
-      "2026-01-20T11:00:00Z",
-      "--cloudtrail-logs",
-      logs,
-      "--output",
-      "json",
-      ...extra,
-    ],
-    binaryEnv({ AWS_ENDPOINT_URL_DYNAMODB: endpoint() }),
-  );
+  const result = await audit(logs, "json", extra);
   const out = result.stdout === "" ? undefined : JSON.parse(result.stdout);
   return {
     code: result.code,
