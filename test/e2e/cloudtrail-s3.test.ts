@@ -349,6 +349,8 @@ describe("--validate-logs", () => {
     noLog?: number[];
     edit?: number;
     plant?: number;
+    /** Hours whose digest starts a new chain, as after logging restarted. */
+    restart?: number[];
   };
 
   /** Logs delivered 09:30–17:30 and hourly digests ending 08:01:31–18:01:31, each listing its hour's log. */
@@ -373,7 +375,7 @@ describe("--validate-logs", () => {
           startSec: hour(end - 1) + 91,
           endSec: hour(end) + 91,
           logFiles: logH >= 9 && logH <= 17 ? [{ key: logKeyAt(logH), sha256: sha(logText(logH)) }] : [],
-          previous,
+          previous: options.restart?.includes(end) ? null : previous,
           key: KEY,
           ...(options.tamper?.[end] ? { tamper: options.tamper[end] } : {}),
         });
@@ -411,13 +413,88 @@ describe("--validate-logs", () => {
       () => "CloudTrail-Digest/",
     ],
     ["two consecutive digests deleted", { noDigest: [12, 13] } as Trail, "digest_gap", () => "CloudTrail-Digest/"],
-  ])("%s is exit 5 naming %s with its key", async (_, options, kind, key) => {
+    [
+      "a digest copied to another key",
+      {
+        tamper: { 12: { claimedObject: "AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2026/01/19/x.json.gz" } },
+      } as Trail,
+      "digest_moved",
+      () => "CloudTrail-Digest/",
+    ],
+    [
+      "an unknown fingerprint",
+      { tamper: { 12: { fingerprint: "0".repeat(32) } } } as Trail,
+      "key_not_found",
+      () => "CloudTrail-Digest/",
+    ],
+    [
+      "a broken previous-signature link",
+      { tamper: { 13: { previousSignature: "ab".repeat(256) } } } as Trail,
+      "chain_broken",
+      () => "CloudTrail-Digest/",
+    ],
+    [
+      "a trail stopped for 3 hours inside the window",
+      { noDigest: [12, 13, 14], noLog: [11, 12, 13], restart: [15] } as Trail,
+      "digest_gap",
+      () => "CloudTrail-Digest/",
+    ],
+  ])("%s is exit 5, the problem named with its key", async (_, options, kind, key) => {
     const { name } = await trail(options);
     const result = await validate(name);
     expect(result.code).toBe(5);
     const line = result.stderr.split("\n").find((l) => l.startsWith(`integrity: ${kind} s3://${name}/`));
     expect(line, result.stderr).toBeDefined();
     expect(line).toContain(key());
+  });
+
+  test("a fresh log file with no digest yet is a log_pending note, not a failure", async () => {
+    const nowSec = Math.floor(Date.now() / 1000);
+    const at = (sec: number) => {
+      const iso = new Date(sec * 1000).toISOString();
+      return {
+        day: iso.slice(0, 10).replaceAll("-", "/"),
+        stamp: `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}T${iso.slice(11, 13)}${iso.slice(14, 16)}Z`,
+      };
+    };
+    const key = (sec: number, unique: string) =>
+      `${BUCKET_ROOT}CloudTrail/${REGION}/${at(sec).day}/111122223333_CloudTrail_${REGION}_${at(sec).stamp}_${unique}.json.gz`;
+    const text = (sec: number) =>
+      JSON.stringify({
+        Records: [
+          {
+            ...JSON.parse(logText(9)).Records[0],
+            eventID: `p${sec}`,
+            eventTime: new Date((sec - 300) * 1000).toISOString(),
+          },
+        ],
+      });
+    const { name } = await bucketOf((sink) => {
+      const bucketName = `trail-${process.pid}-${buckets}`;
+      let previous: WrittenDigest | null = null;
+      // Hourly digests up to an hour ago, each listing the log delivered in its hour; then one log 20 minutes ago.
+      for (let h = 7; h >= 1; h--) {
+        const end = nowSec - h * 3600;
+        const logAt = end - 1800;
+        sink.put(key(logAt, `hour${String(h).padStart(12, "0")}`), gzipSync(text(logAt)));
+        previous = writeDigest(sink, {
+          bucket: bucketName,
+          accountRoot: BUCKET_ROOT,
+          account: "111122223333",
+          region: REGION,
+          startSec: end - 3600,
+          endSec: end,
+          logFiles: [{ key: key(logAt, `hour${String(h).padStart(12, "0")}`), sha256: sha(text(logAt)) }],
+          previous,
+          key: KEY,
+        });
+      }
+      sink.put(key(nowSec - 1200, "freshfreshfresh0"), gzipSync(text(nowSec - 1200)));
+    });
+    const result = await audit(["--since", "5h", "--cloudtrail-s3", `s3://${name}`, "--validate-logs"]);
+    expect(result.code).toBe(4); // findings, and no integrity failure
+    expect(result.stderr).toContain(`integrity: log_pending s3://${name}/${key(nowSec - 1200, "freshfreshfresh0")}`);
+    expect(result.stderr).toMatch(/ 0 problems\n/);
   });
 
   test("--validate-logs without --cloudtrail-s3 is a usage error that says why", async () => {
