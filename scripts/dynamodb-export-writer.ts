@@ -24,6 +24,10 @@ export type ExportOptions = {
   exportId?: string;
   table?: string;
   region?: string;
+  /** The table's account, in its ARN. Default "111122223333". */
+  account?: string;
+  /** The bucket the summary names (`s3Bucket`). Default "sentinel-exports". */
+  bucket?: string;
   /** Default "2026-02-10T00:00:00.000Z". */
   exportTime?: string;
   /** Data files the items are spread over (round robin); an empty one is written for each beyond the items. Default 3. */
@@ -73,7 +77,7 @@ export function buildExport(items: readonly Item[], options: ExportOptions = {})
   const fileCount = options.files ?? 3;
   const members = options.gzipMembers ?? 1;
   const root = `${prefix}/AWSDynamoDB/${exportId}`;
-  const tableArn = `arn:aws:dynamodb:${region}:111122223333:table/${table}`;
+  const tableArn = `arn:aws:dynamodb:${region}:${options.account ?? "111122223333"}:table/${table}`;
   const exportArn = `${tableArn}/export/${exportId}`;
   const extension = options.ion ? "ion.gz" : "json.gz";
 
@@ -135,7 +139,7 @@ export function buildExport(items: readonly Item[], options: ExportOptions = {})
     tableArn,
     tableId: "12345a12-abcd-123a-ab12-1234abc12345",
     exportTime,
-    s3Bucket: "sentinel-exports",
+    s3Bucket: options.bucket ?? "sentinel-exports",
     s3Prefix: prefix,
     s3SseAlgorithm: "AES256",
     s3SseKmsKeyId: null,
