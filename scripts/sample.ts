@@ -377,11 +377,15 @@ export function sampleTrail(sessions: Record<string, AttributeValue>[], now: Dat
   return { records, categories };
 }
 
+/** A log file written: its key below the folder (`AWSLogs/…`), its gzip bytes, and its delivery (epoch seconds, from its name). */
+export type TrailFile = { key: string; body: Buffer; deliveredSec: number };
+
 /**
  * Writes the records as a trail's S3 layout below `dir` (after `aws s3 sync`): one gzipped
- * `{"Records": [...]}` file per hour, `AWSLogs/ACCOUNT/CloudTrail/REGION/YYYY/MM/DD/`. Replaces `dir`.
+ * `{"Records": [...]}` file per hour, `AWSLogs/ACCOUNT/CloudTrail/REGION/YYYY/MM/DD/`, named
+ * for a delivery at 55 minutes past that hour. Replaces `dir`; returns the files.
  */
-export function writeTrail(dir: string, records: TrailRecord[]): number {
+export function writeTrail(dir: string, records: TrailRecord[]): TrailFile[] {
   rmSync(dir, { recursive: true, force: true });
   const files = new Map<string, TrailRecord[]>();
   for (const r of records) {
@@ -390,14 +394,17 @@ export function writeTrail(dir: string, records: TrailRecord[]): number {
   }
   const random = randomSource(9);
   const alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  const written: TrailFile[] = [];
   for (const [hour, inFile] of files) {
     const [date, hh] = hour.split("T") as [string, string];
     const [yyyy, mm, dd] = date.split("-") as [string, string, string];
-    const folder = join(dir, "AWSLogs", SAMPLE_ACCOUNT, "CloudTrail", SAMPLE_REGION, yyyy, mm, dd);
-    mkdirSync(folder, { recursive: true });
+    const folder = ["AWSLogs", SAMPLE_ACCOUNT, "CloudTrail", SAMPLE_REGION, yyyy, mm, dd].join("/");
+    mkdirSync(join(dir, folder), { recursive: true });
     const suffix = Array.from({ length: 16 }, () => alnum[Math.floor(random() * alnum.length)]).join("");
     const name = `${SAMPLE_ACCOUNT}_CloudTrail_${SAMPLE_REGION}_${yyyy}${mm}${dd}T${hh}55Z_${suffix}.json.gz`;
-    writeFileSync(join(folder, name), gzipSync(JSON.stringify({ Records: inFile })));
+    const body = gzipSync(JSON.stringify({ Records: inFile }));
+    writeFileSync(join(dir, folder, name), body);
+    written.push({ key: `${folder}/${name}`, body, deliveredSec: Date.parse(`${hour}:55:00Z`) / 1000 });
   }
-  return files.size;
+  return written;
 }

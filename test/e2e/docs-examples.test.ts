@@ -4,12 +4,14 @@
 // 0 unless its line says otherwise (`# exit 4 …`), and the README's and the guides' examples
 // print rows: the sample holds what each of them names. `make local-stop` ends it at the end.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { createHash, generateKeyPairSync, sign } from "node:crypto";
+import { createHash, createPublicKey, verify } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { GetPublicKeyCommand, KMSClient } from "@aws-sdk/client-kms";
 import { freePort } from "../../scripts/dynamodb-local.ts";
 import { sampleSessions, sampleTrail } from "../../scripts/sample.ts";
+import { SAMPLE_EXPORT_URI, SAMPLE_SIGNING_ALIAS, ttlDeletedSessions } from "../../scripts/sample-buckets.ts";
 import { type Example, helpExamples, markdownExamples } from "../support/doc-examples.ts";
 import {
   commandLine,
@@ -30,13 +32,10 @@ const prose = (path: string) => text(path).replace(/\s+/g, " ");
 
 /**
  * Examples not run, each with its reason: only those that need a real AWS account (a profile of
- * one, a GitHub Actions job). Every other example runs on the playground. Reviewed: none today
- * (the CI jobs are ```yaml blocks, which hold no example lines).
+ * one, a GitHub Actions job). Every other example runs on the playground, KMS and S3 ones on its
+ * moto. Reviewed: none today (the CI jobs are ```yaml blocks, which hold no example lines).
  */
-const NEEDS_REAL_AWS: Record<string, string> = {
-  "sentinel verify evidence/sessions-*.manifest.json --data evidence/archive.ndjson --kms   # through kms:Verify instead":
-    "KMS Verify: the playground has no KMS (test/e2e/signed-evidence.test.ts runs --kms against moto's)",
-};
+const NEEDS_REAL_AWS: Record<string, string> = {};
 
 /** The caller the STS stand-in names, as the docs say. */
 const CALLER = "arn:aws:sts::123456789012:assumed-role/sentinel-audit/alice";
@@ -52,9 +51,12 @@ let evidence = "";
 beforeAll(async () => {
   // A process whose command line names both processes of the playground: make local-stop must
   // leave it alone (it stops by recorded pid, not by name).
-  decoy = Bun.spawn(["python3", "-c", "import time; time.sleep(3600)", "DynamoDBLocal", "aws-stand-ins.ts"], {
-    stdio: ["ignore", "ignore", "ignore"],
-  });
+  decoy = Bun.spawn(
+    ["python3", "-c", "import time; time.sleep(3600)", "DynamoDBLocal", "aws-stand-ins.ts", "moto.server"],
+    {
+      stdio: ["ignore", "ignore", "ignore"],
+    },
+  );
   playground = startPlayground(join(WORK, ".cache"), await freePort());
   // An earlier export, for the examples that audit against one (`--sessions-from archive.ndjson`).
   archive = (await sentinel(["sentinel", "server-sessions", "--since", "90d", "--output", "ndjson"])).stdout;
@@ -62,15 +64,23 @@ beforeAll(async () => {
 }, 240_000);
 
 /**
- * Three checkpointed daily runs with their manifests, each signed as `--sign-with` signs it (the
- * playground has no KMS: a key made here signs the same statement, and its public half stands in
- * for `aws kms get-public-key`'s), and the day files joined into one archive.
+ * Three checkpointed daily runs with their manifests, signed with `--sign-with
+ * alias/sentinel-evidence` through the playground's KMS, the key's public half as `aws kms
+ * get-public-key` gives it, and the day files joined into one archive.
  */
 async function signedEvidence(): Promise<string> {
   const dir = join(WORK, "evidence");
   mkdirSync(dir);
-  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-  writeFileSync(join(dir, "sentinel-evidence.der"), publicKey.export({ format: "der", type: "spki" }));
+  const kms = new KMSClient({
+    endpoint: playground.record.moto.endpoint,
+    region: "us-east-1",
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  });
+  const der = Buffer.from(
+    (await kms.send(new GetPublicKeyCommand({ KeyId: SAMPLE_SIGNING_ALIAS }))).PublicKey as Uint8Array,
+  );
+  kms.destroy();
+  writeFileSync(join(dir, "sentinel-evidence.der"), der);
   const untils = [new Date(Date.now() - 30 * 86_400_000), new Date(Date.now() - 86_400_000), undefined];
   const days: string[] = [];
   for (const [i, until] of untils.entries()) {
@@ -86,19 +96,19 @@ async function signedEvidence(): Promise<string> {
       "ndjson",
       "--manifest",
       manifest,
+      "--sign-with",
+      SAMPLE_SIGNING_ALIAS,
       ...(until === undefined ? [] : ["--until", until.toISOString()]),
     ]);
-    expect(run.code).toBe(0);
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: "" });
     writeFileSync(join(dir, `sessions-${i + 1}.ndjson`), run.stdout);
     days.push(run.stdout);
+    // The signature checked here too, with node:crypto and the public key alone.
+    const sig = JSON.parse(readFileSync(`${manifest}.sig`, "utf8"));
     const statement = `sentinel-manifest-v1\n${createHash("sha256").update(readFileSync(manifest)).digest("hex")}\n`;
-    const signature = {
-      statement,
-      key_id: "arn:aws:kms:us-east-1:123456789012:key/0f3c2a1e-playground",
-      signing_algorithm: "RSASSA_PKCS1_V1_5_SHA_256",
-      signature: sign("sha256", Buffer.from(statement), privateKey).toString("base64"),
-    };
-    writeFileSync(`${manifest}.sig`, `${JSON.stringify(signature, null, 2)}\n`);
+    expect(sig.statement).toBe(statement);
+    const key = createPublicKey({ key: der, format: "der", type: "spki" });
+    expect(verify("sha256", Buffer.from(statement), key, Buffer.from(sig.signature, "base64"))).toBe(true);
   }
   writeFileSync(join(dir, "archive.ndjson"), days.join(""));
   return dir;
@@ -107,10 +117,17 @@ async function signedEvidence(): Promise<string> {
 afterAll(() => {
   decoy.kill("SIGKILL");
   // Only if a test failed before make local-stop ran: the recorded pids, while they are still ours.
-  const { dynamodb, standIns } = playground?.record ?? { dynamodb: { pid: 0 }, standIns: { pid: 0 } };
+  const { dynamodb, standIns, moto } = playground?.record ?? {
+    dynamodb: { pid: 0 },
+    standIns: { pid: 0 },
+    moto: { pid: 0, port: 0 },
+  };
   for (const pid of [dynamodb.pid, standIns.pid]) {
     const line = pid === 0 ? undefined : commandLine(pid);
     if (line?.includes(WORK)) process.kill(pid, "SIGKILL");
+  }
+  if (moto.pid !== 0 && commandLine(moto.pid)?.includes(`moto.server -H 127.0.0.1 -p ${moto.port}`)) {
+    process.kill(moto.pid, "SIGKILL");
   }
 });
 
@@ -151,7 +168,7 @@ const csvRows = (stdout: string) => stdout.trimEnd().split("\n").slice(1);
 
 test("make local writes local.env with dummy credentials, the region and the playground's endpoints, as the docs show", () => {
   const settings = Object.fromEntries(
-    [...readFileSync(playground.envFile, "utf8").matchAll(/^export ([A-Z_]+)=(.*)$/gm)].map((m) => [m[1], m[2]]),
+    [...readFileSync(playground.envFile, "utf8").matchAll(/^export ([A-Z0-9_]+)=(.*)$/gm)].map((m) => [m[1], m[2]]),
   );
   expect(settings).toEqual({
     AWS_ACCESS_KEY_ID: "local",
@@ -160,8 +177,11 @@ test("make local writes local.env with dummy credentials, the region and the pla
     AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${playground.port}`,
     AWS_ENDPOINT_URL_STS: playground.record.standIns.sts,
     AWS_ENDPOINT_URL_CLOUDTRAIL: playground.record.standIns.cloudtrail,
+    AWS_ENDPOINT_URL_S3: playground.record.moto.endpoint,
+    AWS_ENDPOINT_URL_KMS: playground.record.moto.endpoint,
     SENTINEL_SESSION_TABLE: "sentinel-sessions",
   });
+  expect(playground.record.moto.endpoint).toBe(`http://127.0.0.1:${playground.record.moto.port}`);
   expect(playground.record.standIns.sts).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   expect(playground.record.standIns.cloudtrail).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   // The guide shows the same settings, and make local prints the dummy ones.
@@ -173,6 +193,8 @@ test("make local writes local.env with dummy credentials, the region and the pla
     "export AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:8000",
     "export AWS_ENDPOINT_URL_STS=http://127.0.0.1:",
     "export AWS_ENDPOINT_URL_CLOUDTRAIL=http://127.0.0.1:",
+    "export AWS_ENDPOINT_URL_S3=http://127.0.0.1:",
+    "export AWS_ENDPOINT_URL_KMS=http://127.0.0.1:",
     "export SENTINEL_SESSION_TABLE=sentinel-sessions",
   ]) {
     expect(guide).toContain(line);
@@ -291,6 +313,102 @@ test("the sample trail holds every audit category, from the logs and through the
   for (const [category, count] of Object.entries(counts)) expect(readme).toContain(`${count} \`${category}\``);
 });
 
+test("the sample export holds the table's sessions and the 12 TTL deleted since, in the bucket and the folder alike", async () => {
+  const folder = `.cache/sample-export/${SAMPLE_EXPORT_URI.split("/").slice(3).join("/")}`;
+  const list = ["sentinel", "server-sessions", "--since", "200d", "--columns", "id,user", "--output", "csv"];
+  const fromBucket = await sentinel([...list, "--from-export", SAMPLE_EXPORT_URI]);
+  const fromFolder = await sentinel([...list, "--from-export", folder]);
+  expect({ code: fromBucket.code, stderr: fromBucket.stderr }).toEqual({ code: 0, stderr: "" });
+  expect(fromFolder).toMatchObject({ code: 0, stderr: "", stdout: fromBucket.stdout });
+  // Expected from the generators make local used, not from a listing.
+  const deleted = ttlDeletedSessions(new Date()).map((s) => s.id?.S);
+  expect(deleted.length).toBe(12);
+  expect(deleted).toContain("9f8e7d6c5b4a3921");
+  const expected = [...sampleSessions(new Date()).map((s) => s.id?.S), ...deleted];
+  const ids = csvRows(fromBucket.stdout).map((line) => line.split(",")[0]);
+  expect(ids.length).toBe(expected.length);
+  expect(new Set(ids)).toEqual(new Set(expected));
+  // The table no longer holds them.
+  const gone = await sentinel(["sentinel", "server-session", "9f8e7d6c5b4a3921"]);
+  expect(gone.code).toBe(1);
+  const kept = await sentinel(["sentinel", "server-session", "9f8e7d6c5b4a3921", "--from-export", SAMPLE_EXPORT_URI]);
+  expect(kept.code).toBe(0);
+  expect(kept.stdout).toContain("sentinel:victor:direct:3c2b1a09");
+  for (const path of ["README.md", "docs/guide/commands.md"]) {
+    expect(prose(path)).toContain("12 sessions that TTL has deleted from the table since");
+  }
+});
+
+test("the trail bucket gives the sample's categories, and its logs validate: only a file of this hour is pending", async () => {
+  const intended = sampleTrail(sampleSessions(new Date()), new Date()).categories;
+  const result = await sentinel([
+    "sentinel",
+    "audit",
+    "untracked-sessions",
+    "--since",
+    "7d",
+    "--all-events",
+    "--output",
+    "json",
+    "--cloudtrail-s3",
+    "s3://sample-trail",
+    "--validate-logs",
+  ]);
+  expect(result.code).toBe(4);
+  const report = JSON.parse(result.stdout) as {
+    findings: Record<string, string>[];
+    integrity: {
+      digests: number;
+      digests_valid: number;
+      log_files: number;
+      log_files_valid: number;
+      problems: { kind: string; key: string }[];
+    };
+  };
+  expect(new Map(report.findings.map((f) => [f.event_id, f.category]))).toEqual(intended);
+  const { integrity } = report;
+  // 8 days of hourly digests; those delivered from since - 1h on are read, every one valid.
+  expect(integrity.digests).toBeGreaterThanOrEqual(7 * 24);
+  expect(integrity.digests_valid).toBe(integrity.digests);
+  const hourStart = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000).toISOString();
+  const stampOf = (key: string) => /_(\d{8}T\d{4})Z_/.exec(key)?.[1] ?? "";
+  const thisHour = `${hourStart.slice(0, 4)}${hourStart.slice(5, 7)}${hourStart.slice(8, 10)}T${hourStart.slice(11, 13)}00`;
+  for (const problem of integrity.problems) {
+    expect(problem.kind).toBe("log_pending");
+    expect(stampOf(problem.key) >= thisHour).toBe(true);
+  }
+  expect(integrity.problems.length).toBeLessThanOrEqual(1);
+  expect(integrity.log_files_valid + integrity.problems.length).toBe(integrity.log_files);
+  expect(result.stderr).toContain(
+    `integrity: ${integrity.digests} of ${integrity.digests} digests valid, ${integrity.log_files_valid} of ${integrity.log_files} log files valid, 0 problems`,
+  );
+});
+
+test("an archive and the export: the session of the orphaned event is found, every other category stays", async () => {
+  const intended = sampleTrail(sampleSessions(new Date()), new Date()).categories;
+  const expected = new Map([...intended].map(([id, category]) => [id, category === "orphaned" ? "tracked" : category]));
+  expect([...intended.values()].filter((c) => c === "orphaned").length).toBe(1);
+  const result = await sentinel([
+    "sentinel",
+    "audit",
+    "untracked-sessions",
+    "--since",
+    "7d",
+    "--all-events",
+    "--output",
+    "json",
+    "--cloudtrail-logs",
+    ".cache/sample-trail",
+    "--sessions-from",
+    "archive.ndjson",
+    "--sessions-from",
+    SAMPLE_EXPORT_URI,
+  ]);
+  expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 4, stderr: "" });
+  const report = JSON.parse(result.stdout) as { findings: Record<string, string>[] };
+  expect(new Map(report.findings.map((f) => [f.event_id, f.category]))).toEqual(expected);
+});
+
 test("make install PREFIX=DIR copies dist/sentinel to DIR/bin (default /usr/local), as the README's Try it does", async () => {
   const prefix = join(WORK, "prefix");
   const installed = make(["install", `PREFIX=${prefix}`]);
@@ -342,6 +460,16 @@ test("the docs hold examples to run, of every command and of the seeding script"
     expect(docExamples.some((e) => e.words[0] === "sentinel" && e.words[1] === command)).toBe(true);
   }
   expect(docExamples.some((e) => e.words[1] === "scripts/seed.ts")).toBe(true);
+  for (const flag of [
+    "--from-export",
+    "--cloudtrail-s3",
+    "--validate-logs",
+    "--sessions-from",
+    "--sign-with",
+    "--kms",
+  ]) {
+    expect(docExamples.some((e) => e.words.includes(flag))).toBe(true);
+  }
   expect(allExamples.some((e) => e.source.endsWith("--help"))).toBe(true);
   for (const line of Object.keys(NEEDS_REAL_AWS)) expect(allExamples.map((e) => e.line)).toContain(line);
 });
@@ -389,18 +517,21 @@ test.each(allExamples.filter((e) => !(e.line in NEEDS_REAL_AWS)).map((e) => [`${
   },
 );
 
-test("make local-stop stops exactly the DynamoDB Local and the stand-ins make local started", () => {
-  const { dynamodb, standIns } = playground.record;
+test("make local-stop stops exactly the DynamoDB Local, the stand-ins and moto make local started", () => {
+  const { dynamodb, standIns, moto } = playground.record;
   expect(commandLine(dynamodb.pid)).toContain("DynamoDBLocal");
   expect(commandLine(standIns.pid)).toContain("aws-stand-ins.ts");
+  expect(commandLine(moto.pid)).toContain(`moto.server -H 127.0.0.1 -p ${moto.port}`);
   const stopped = make(["local-stop", `LOCAL_DIR=${playground.dir}`]);
   expect(stopped.code).toBe(0);
   expect(stopped.stdout).toContain(`stopped DynamoDB Local on port ${playground.port} (pid ${dynamodb.pid})`);
   expect(stopped.stdout).toContain(`stopped the STS and CloudTrail stand-ins (pid ${standIns.pid})`);
+  expect(stopped.stdout).toContain(`stopped moto (S3 and KMS) on port ${moto.port} (pid ${moto.pid})`);
   expect(commandLine(dynamodb.pid)).toBeUndefined();
   expect(commandLine(standIns.pid)).toBeUndefined();
-  // The process named like both is still there.
+  expect(commandLine(moto.pid)).toBeUndefined();
+  // The process named like all three is still there.
   expect(decoy.exitCode).toBeNull();
-  expect(commandLine(decoy.pid)).toContain("DynamoDBLocal aws-stand-ins.ts");
+  expect(commandLine(decoy.pid)).toContain("DynamoDBLocal aws-stand-ins.ts moto.server");
   expect(() => statSync(playground.envFile)).toThrow();
 });

@@ -14,7 +14,12 @@ export type Playground = {
   port: number;
   envFile: string;
   /** What make local recorded: the processes make local-stop is to end. */
-  record: { dynamodb: { pid: number; port: number }; standIns: { pid: number; sts: string; cloudtrail: string } };
+  record: {
+    dynamodb: { pid: number; port: number };
+    standIns: { pid: number; sts: string; cloudtrail: string };
+    /** moto's server: S3 and KMS. */
+    moto: { pid: number; port: number; endpoint: string };
+  };
   stdout: string;
 };
 

@@ -2,13 +2,13 @@
 // AWSLogs/o-…/ACCOUNT/CloudTrail/REGION/YYYY/MM/DD/ACCOUNT_CloudTrail_REGION_YYYYMMDDTHHmmZ_UNIQUE.json.gz,
 // each file named for a delivery five minutes after its newest record.
 import { gzipSync } from "node:zlib";
+import type { ObjectSink } from "../../scripts/cloudtrail-digest-writer.ts";
 import { allEvents, type FixtureEvent, REGIONS, recordsByRegion } from "../fixtures/cloudtrail/assume-role-events.ts";
 
 export const ORG = "o-exampleorg1";
 export const ACCOUNTS = ["111122223333", "444455556666"] as const;
 
-/** Something that stores objects by key (MemoryBucket, a fake S3 server's seed). */
-export type ObjectSink = { put(key: string, body: Uint8Array | string, metadata?: Record<string, string>): void };
+export type { ObjectSink };
 
 /** "20260120T1005Z" and "2026/01/20" of an instant in ms. */
 export function deliveryParts(ms: number): { stamp: string; day: string } {
