@@ -30,11 +30,21 @@ export class Kms {
   readonly #env: Env;
   readonly #signal: AbortSignal | undefined;
   #client: Promise<{ client: KMSClient; sdk: typeof import("@aws-sdk/client-kms") }> | undefined;
+  /** DescribeKey's answer per key, asked once (see prepare). */
+  readonly #specs = new Map<string, Promise<string | undefined | "denied">>();
 
   constructor(opts: ConnectionOptions & { region: string }, env: Env, signal?: AbortSignal) {
     this.#opts = opts;
     this.#env = env;
     this.#signal = signal;
+  }
+
+  /**
+   * Asks for the key's spec now (DescribeKey), so that signing later costs one
+   * round trip: an export calls it as it starts reading.
+   */
+  prepare(keyId: string): void {
+    this.#spec(keyId).catch(() => {});
   }
 
   /** Signs `message` (RAW) with the key; the algorithm is the one given, or the key's default. */
@@ -43,7 +53,7 @@ export class Kms {
     let candidates: string[];
     if (algorithm !== undefined) candidates = [algorithm];
     else {
-      const spec = await this.#keySpec(keyId);
+      const spec = await this.#spec(keyId);
       if (spec === "denied") candidates = GUESSES;
       else {
         const chosen = defaultAlgorithm(spec);
@@ -106,6 +116,15 @@ export class Kms {
 
   close(): void {
     void this.#client?.then(({ client }) => client.destroy());
+  }
+
+  #spec(keyId: string): Promise<string | undefined | "denied"> {
+    let spec = this.#specs.get(keyId);
+    if (spec === undefined) {
+      spec = this.#keySpec(keyId);
+      this.#specs.set(keyId, spec);
+    }
+    return spec;
   }
 
   /** The key's spec, or "denied" when DescribeKey is not allowed (SPEC §13.2 then guesses). */

@@ -169,6 +169,10 @@ export async function auditUntracked(opts: AuditUntrackedOptions, deps: Deps): P
   const needsTable = exported === undefined;
   const needsRegion = logs === undefined && bucketLogs === undefined && opts.trailRegions.length === 0;
   const table = needsTable || needsRegion ? await deps.openSessionLookup(opts.connection, opts.table) : undefined;
+  // The signing key's spec is asked for while the audit reads: signing then costs one round trip.
+  const signer =
+    opts.signWith === undefined ? undefined : kmsSigner(deps, opts.connection, opts.signWith, table?.region);
+  signer?.prepare?.();
   const collect = deps.pacedCollector?.(LISTING_PACING);
   const collectGarbage = collectEvery(EVENTS_PER_COLLECTION, collect);
   try {
@@ -284,8 +288,6 @@ export async function auditUntracked(opts: AuditUntrackedOptions, deps: Deps): P
         output: { format: opts.output, bytes: stdout.bytes, sha256: stdout.digest() },
         exitStatus: status,
       });
-      const signer =
-        opts.signWith === undefined ? undefined : kmsSigner(deps, opts.connection, opts.signWith, table?.region);
       await writeEvidence(opts.manifest as string, manifest, signer);
     }
     return status;

@@ -1,5 +1,6 @@
 import type { ConnectionOptions } from "../aws/connection.ts";
 import { SentinelError, UsageError } from "../aws/errors.ts";
+import type { Kms } from "../aws/kms-client.ts";
 import type { Signer } from "../evidence/signature.ts";
 import type { ExportEnv } from "../export/export-env.ts";
 import type { SessionSource } from "../export/session-source.ts";
@@ -46,17 +47,24 @@ export function kmsSigner(
   key: { keyId: string; algorithm?: string },
   region: string | undefined,
 ): Signer {
+  let kms: Kms | undefined;
+  const client = () => {
+    const keyRegion = regionOfKeyArn(key.keyId) ?? connection.region ?? region;
+    if (keyRegion === undefined) {
+      throw new UsageError(`--sign-with "${key.keyId}": give the key's ARN, or --region for its region`);
+    }
+    kms ??= deps.kms({ ...connection, region: keyRegion });
+    return kms;
+  };
   return {
+    prepare() {
+      if (key.algorithm === undefined) client().prepare(key.keyId);
+    },
     async sign(message) {
-      const keyRegion = regionOfKeyArn(key.keyId) ?? connection.region ?? region;
-      if (keyRegion === undefined) {
-        throw new UsageError(`--sign-with "${key.keyId}": give the key's ARN, or --region for its region`);
-      }
-      const kms = deps.kms({ ...connection, region: keyRegion });
       try {
-        return await kms.sign(key.keyId, message, key.algorithm);
+        return await client().sign(key.keyId, message, key.algorithm);
       } finally {
-        kms.close();
+        kms?.close();
       }
     },
   };

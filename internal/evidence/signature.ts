@@ -25,6 +25,8 @@ export type Signature = { keyId: string; algorithm: string; signature: Uint8Arra
 
 /** Signs a statement: KMS Sign with MessageType RAW (internal/aws/kms-client.ts). */
 export interface Signer {
+  /** Starts what signing needs to know (the key's spec) while the run does its work. */
+  prepare?(): void;
   sign(message: Uint8Array): Promise<Signature>;
 }
 

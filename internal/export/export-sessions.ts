@@ -89,6 +89,9 @@ async function exportWindow(
             (identity) => ({ identity }),
             (error: unknown) => ({ error }),
           );
+    // Likewise the signing key's spec: signing then costs the export one KMS round trip.
+    const signer = opts.signWith === undefined ? undefined : env.signer(opts.signWith, opened.region);
+    signer?.prepare?.();
     const filter = opts.explicitFilter ? opts.filter : await callersFilter(opts.filter, opened, asking, env);
     const columns =
       opts.columns === undefined && opts.output === "human"
@@ -152,7 +155,6 @@ async function exportWindow(
         exitStatus: status,
         ...(checkpoint === undefined ? {} : { previousManifestSha256: checkpoint.previousManifestSha256 }),
       });
-      const signer = opts.signWith === undefined ? undefined : env.signer(opts.signWith, opened.region);
       // An empty window records nothing, so its manifest is not a link of the chain.
       await writeEvidence(opts.manifest as string, manifest, signer, checkpoint?.empty ? undefined : record);
     } else if (checkpoint !== undefined && !checkpoint.empty) {
