@@ -7,7 +7,9 @@
 // handling with DynamoDB"): errors are an HTTP 4xx/5xx with content-type
 // application/x-amz-json-1.0 and a body {"__type": "com.amazonaws.dynamodb.v20120810#<Name>", "message": …};
 // results are HTTP 200 with a JSON object of the same content-type.
-import { createServer, type Server, type Socket } from "node:net";
+
+import type { Socket } from "node:net";
+import { requestServer } from "./http-requests.ts";
 
 export type Fault =
   | "pass"
@@ -112,7 +114,6 @@ function trickle(socket: Socket, bytes: Buffer): void {
 
 export async function startFaultProxy(upstream: string, script: FaultScript): Promise<FaultProxy> {
   const seen: FaultProxy["seen"] = [];
-  const sockets = new Set<Socket>();
   const waiting: { n: number; done: () => void }[] = [];
   const closedOf = new Map<number, Promise<void>>();
 
@@ -186,28 +187,7 @@ export async function startFaultProxy(upstream: string, script: FaultScript): Pr
     }
   };
 
-  const server: Server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-    socket.on("error", () => {});
-    let buffer = Buffer.alloc(0);
-    let busy = Promise.resolve();
-    socket.on("data", (chunk: Buffer) => {
-      buffer = Buffer.concat([buffer, chunk]);
-      for (;;) {
-        const end = buffer.indexOf("\r\n\r\n");
-        if (end === -1) return;
-        const head = buffer.subarray(0, end).toString("latin1");
-        const length = Number(/\r\ncontent-length:\s*(\d+)/i.exec(head)?.[1] ?? 0);
-        if (buffer.length < end + 4 + length) return;
-        const body = buffer.subarray(end + 4, end + 4 + length);
-        buffer = buffer.subarray(end + 4 + length);
-        busy = busy.then(() => handle(socket, head, Buffer.from(body))).catch(() => void socket.destroy());
-      }
-    });
-  });
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  const port = (server.address() as { port: number }).port;
+  const { server, sockets, port } = await requestServer(handle);
   return {
     url: `http://127.0.0.1:${port}`,
     seen,

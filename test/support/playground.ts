@@ -1,10 +1,12 @@
 // A `make local` playground for a test file: started through make on a free port with its own
 // LOCAL_DIR (so it clashes neither with a developer's playground on 8000 nor with other test
 // files), and commands run in a shell that has sourced the env file it wrote, as a user's would.
+
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { TEST_AWS_ENV } from "./aws-env.ts";
+import { onPty } from "./pty.ts";
 
 export const ROOT = resolve(import.meta.dir, "../..");
 
@@ -71,30 +73,6 @@ export function inShell(envFile: string | undefined, argv: string[]): string[] {
   return envFile === undefined ? argv : ["/bin/bash", "-c", 'source "$0" && exec "$@"', envFile, ...argv];
 }
 
-// Reads the child's terminal output; after the prompt, types the answer and a newline.
-const ON_PTY = `
-import os, pty, sys
-answer, argv = sys.argv[1], sys.argv[2:]
-pid, fd = pty.fork()
-if pid == 0:
-    os.execv(argv[0], argv)
-seen, sent = b"", False
-while True:
-    try:
-        chunk = os.read(fd, 4096)
-    except OSError:
-        break
-    if not chunk:
-        break
-    seen += chunk
-    if not sent and b"[y/N] " in seen:
-        os.write(fd, answer.encode() + b"\\n")
-        sent = True
-_, status = os.waitpid(pid, 0)
-sys.stdout.buffer.write(seen)
-sys.exit(os.waitstatus_to_exitcode(status))
-`;
-
 export type Run = { code: number; stdout: string; stderr: string };
 
 /** Runs argv in `cwd`; `answer` runs it on a pseudo-terminal (python3's pty) that answers the prompt. */
@@ -102,7 +80,7 @@ export async function run(
   argv: string[],
   options: { cwd: string; env: Record<string, string>; answer?: string },
 ): Promise<Run> {
-  const command = options.answer === undefined ? argv : ["python3", "-c", ON_PTY, options.answer, ...argv];
+  const command = options.answer === undefined ? argv : onPty(argv, "[y/N] ", options.answer);
   const proc = Bun.spawn(command, {
     cwd: options.cwd,
     env: options.env,

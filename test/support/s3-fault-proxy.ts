@@ -6,7 +6,9 @@
 // responses"): an HTTP 3xx/4xx/5xx with content-type application/xml and a body
 // <Error><Code>…</Code><Message>…</Message><RequestId>…</RequestId></Error>;
 // a 301 PermanentRedirect also carries the header x-amz-bucket-region.
-import { createServer, type Server, type Socket } from "node:net";
+
+import type { Socket } from "node:net";
+import { requestServer } from "./http-requests.ts";
 
 export type S3Fault =
   | "pass"
@@ -51,7 +53,6 @@ function httpHead(status: number, headers: Record<string, string>, length: numbe
 
 export async function startS3FaultProxy(upstream: string, script: S3FaultScript): Promise<S3FaultProxy> {
   const seen: S3FaultProxy["seen"] = [];
-  const sockets = new Set<Socket>();
 
   const handle = async (socket: Socket, head: string, body: Buffer) => {
     const [requestLine, ...headerLines] = head.split("\r\n");
@@ -110,28 +111,7 @@ export async function startS3FaultProxy(upstream: string, script: S3FaultScript)
     }
   };
 
-  const server: Server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-    socket.on("error", () => {});
-    let buffer = Buffer.alloc(0);
-    let busy = Promise.resolve();
-    socket.on("data", (chunk: Buffer) => {
-      buffer = Buffer.concat([buffer, chunk]);
-      for (;;) {
-        const end = buffer.indexOf("\r\n\r\n");
-        if (end === -1) return;
-        const head = buffer.subarray(0, end).toString("latin1");
-        const length = Number(/\r\ncontent-length:\s*(\d+)/i.exec(head)?.[1] ?? 0);
-        if (buffer.length < end + 4 + length) return;
-        const body = Buffer.from(buffer.subarray(end + 4, end + 4 + length));
-        buffer = buffer.subarray(end + 4 + length);
-        busy = busy.then(() => handle(socket, head, body)).catch(() => void socket.destroy());
-      }
-    });
-  });
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  const port = (server.address() as { port: number }).port;
+  const { server, sockets, port } = await requestServer(handle);
   return {
     url: `http://127.0.0.1:${port}`,
     seen,
