@@ -102,7 +102,7 @@ function putDigests(
 }
 
 /** The events' trail: one account and region, `events` in files of 100, each delivered 5 minutes after its newest record. */
-function eventsTrail(bucket: string, events: number, key: TrailKey) {
+export function eventsTrail(bucket: string, events: number, key: TrailKey) {
   const accountRoot = `AWSLogs/${ACCOUNT}/`;
   const puts: Put[] = [];
   const logs: { key: string; deliveredMs: number; sha256: string }[] = [];
@@ -156,7 +156,7 @@ function ninetyDayTrail() {
   return { puts, inRange };
 }
 
-async function upload(s3: S3Client, bucket: string, puts: Put[]): Promise<void> {
+export async function upload(s3: S3Client, bucket: string, puts: Put[]): Promise<void> {
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
   let next = 0;
   await Promise.all(
