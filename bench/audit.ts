@@ -3,101 +3,38 @@
 // sessions, through the compiled binary. Wall time and peak RSS (GNU time -v)
 // at 10,000 and 100,000 events: memory should stay flat as events grow.
 //
-// Run alone: bun bench/audit.ts (starts its own DynamoDB Local), or from bench/run.ts.
+// The trail-bucket part (--cloudtrail-s3, --validate-logs against moto) is bench/audit-trail.ts.
+//
+// Run alone: bun bench/audit.ts (starts its own DynamoDB Local and writes only
+// the audit sections of docs/benchmarks.md), or from bench/run.ts.
+// BENCH_AUDIT_PARTS=logs,trail   which parts run (default both): `trail` alone for iterating on the bucket reader
+// BENCH_AUDIT_ROUNDS=3, BENCH_TRAIL_ROUNDS=5   measured rounds of each part
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { startDynamoDBLocal } from "../scripts/dynamodb-local.ts";
 import { createSessionTable, localClient, putItems } from "../scripts/session-table.ts";
+import { ACCOUNT, logFile, PER_FILE, SESSIONS, sessionItems } from "./audit-events.ts";
+import { trailBenchmark } from "./audit-trail.ts";
 import { benchEnv } from "./bench-env.ts";
+import { processCpuS } from "./process-cpu.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
 const BINARY = join(ROOT, "dist", "sentinel");
 const RESULTS = join(ROOT, "bench", "results", "audit");
-const SESSIONS = Number(process.env.BENCH_AUDIT_SESSIONS ?? 100_000);
 const EVENT_COUNTS = (process.env.BENCH_AUDIT_EVENTS ?? "10000,100000").split(",").map(Number);
-const PER_FILE = 100;
-const DAY = Date.UTC(2026, 0, 20);
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
-const sessionId = (i: number) => i.toString(16).padStart(16, "0");
-const user = (i: number) => `user${i % 200}`;
-const at = (ms: number) => new Date(ms).toISOString().replace(/\.(\d+)Z$/, "Z");
-
-function* sessionItems() {
-  for (let i = 0; i < SESSIONS; i++) {
-    const created = at(DAY + Math.floor((i / SESSIONS) * 86_000_000));
-    yield {
-      id: { S: sessionId(i) },
-      user: { S: user(i) },
-      profile: { S: "prod" },
-      status: { S: "expired" },
-      created_at: { S: created },
-      started_at: { S: created },
-      source_identity: { S: `sentinel:${user(i)}:direct:req-${i}` },
-      request_count: { N: "3" },
-    };
-  }
-}
-
-/** One AssumeRole record in CloudTrail's shape; 1 in 100 without Sentinel. */
-function record(n: number): Record<string, unknown> {
-  const i = n % SESSIONS;
-  const untracked = n % 100 === 99;
-  return {
-    eventVersion: "1.08",
-    userIdentity: {
-      type: "IAMUser",
-      principalId: "AIDAEXAMPLE",
-      arn: "arn:aws:iam::111122223333:user/sentinel-server",
-      accountId: "111122223333",
-      userName: "sentinel-server",
-    },
-    eventTime: at(DAY + Math.floor((n / 100_000) * 86_000_000) + 1000),
-    eventSource: "sts.amazonaws.com",
-    eventName: "AssumeRole",
-    awsRegion: "us-east-1",
-    sourceIPAddress: "198.51.100.7",
-    userAgent: "aws-sdk-go-v2/1.30.3 os/linux lang/go#1.22.5 api/sts#1.30.3",
-    requestParameters: {
-      roleArn: "arn:aws:iam::111122223333:role/prod-admin",
-      roleSessionName: user(i),
-      durationSeconds: 3600,
-      ...(untracked
-        ? {}
-        : {
-            sourceIdentity: `sentinel:${user(i)}:direct:req-${i}`,
-            tags: [{ key: "SentinelSessionID", value: sessionId(i) }],
-          }),
-    },
-    responseElements: {
-      credentials: { accessKeyId: "ASIAEXAMPLE", sessionToken: "token", expiration: "Jan 20, 2026, 11:30:00 PM" },
-      assumedRoleUser: {
-        assumedRoleId: `AROAEXAMPLE:${user(i)}`,
-        arn: `arn:aws:sts::111122223333:assumed-role/prod-admin/${user(i)}`,
-      },
-    },
-    requestID: `req-${n}`,
-    eventID: `bench-${n}`,
-    readOnly: true,
-    eventType: "AwsApiCall",
-    managementEvent: true,
-    recipientAccountId: "111122223333",
-    eventCategory: "Management",
-  };
-}
 
 function writeLogs(dir: string, events: number): void {
   rmSync(dir, { recursive: true, force: true });
-  const folder = join(dir, "AWSLogs", "111122223333", "CloudTrail", "us-east-1", "2026", "01", "20");
+  const folder = join(dir, "AWSLogs", ACCOUNT, "CloudTrail", "us-east-1", "2026", "01", "20");
   mkdirSync(folder, { recursive: true });
   for (let f = 0; f * PER_FILE < events; f++) {
-    const records = [];
-    for (let n = f * PER_FILE; n < Math.min(events, (f + 1) * PER_FILE); n++) records.push(record(n));
     writeFileSync(
-      join(folder, `111122223333_CloudTrail_us-east-1_${String(f).padStart(5, "0")}.json.gz`),
-      gzipSync(JSON.stringify({ Records: records })),
+      join(folder, `${ACCOUNT}_CloudTrail_us-east-1_${String(f).padStart(5, "0")}.json.gz`),
+      gzipSync(logFile(f, events).text),
     );
   }
 }
@@ -124,17 +61,6 @@ const ROUNDS = Number(process.env.BENCH_AUDIT_ROUNDS ?? 3);
 const GOAL_WALL_S = 10;
 const GOAL_RSS_MB = 250;
 const GOAL_RSS_RATIO = 1.2;
-
-/** CPU seconds (user + system) a process has used so far, from /proc; undefined when unknown. */
-function processCpuS(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return undefined;
-  }
-}
 
 function measure(args: string[], env: Record<string, string>, out: string, dynamoPid?: number): Measure {
   const timeFile = `${out}.time`;
@@ -199,15 +125,35 @@ function verdict(events: number, wallS: number, rssMb: number, ratio: number): s
   return `Not within every goal on this machine. Missed: ${missed.join("; ")}.${met.length > 0 ? ` Met: ${met.join("; ")}.` : ""}`;
 }
 
+type Part = "logs" | "trail";
+const PARTS: Part[] = ["logs", "trail"];
+const HEADINGS: Record<Part, string> = {
+  logs: "## audit untracked-sessions (log files)",
+  trail: "## audit untracked-sessions --cloudtrail-s3 (trail bucket)",
+};
+const chosenParts = (): Part[] => {
+  const asked = (process.env.BENCH_AUDIT_PARTS ?? "logs,trail").split(",").map((p) => p.trim());
+  return PARTS.filter((p) => asked.includes(p));
+};
+
 /**
  * Runs the benchmark against a running DynamoDB Local (its process id, when
- * given, adds its CPU time); returns the markdown section.
+ * given, adds its CPU time); returns the markdown sections of the parts that
+ * BENCH_AUDIT_PARTS chooses.
  */
 export async function auditBenchmark(
   endpoint: string,
   baseEnv: Record<string, string>,
   dynamoPid?: number,
 ): Promise<string[]> {
+  return (await auditParts(endpoint, baseEnv, dynamoPid)).flatMap(([, lines]) => lines);
+}
+
+async function auditParts(
+  endpoint: string,
+  baseEnv: Record<string, string>,
+  dynamoPid?: number,
+): Promise<[Part, string[]][]> {
   mkdirSync(RESULTS, { recursive: true });
   const table = "bench-audit";
   const client = localClient(endpoint);
@@ -216,6 +162,25 @@ export async function auditBenchmark(
   await putItems(client, table, sessionItems());
   client.destroy();
   log(`audit bench: seeded ${SESSIONS} sessions in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  const sections: [Part, string[]][] = [];
+  for (const part of chosenParts()) {
+    sections.push([
+      part,
+      part === "logs"
+        ? await logFilesBenchmark(endpoint, table, baseEnv, dynamoPid)
+        : await trailBenchmark(endpoint, table, baseEnv, dynamoPid),
+    ]);
+  }
+  return sections;
+}
+
+/** The log-folder part: `--cloudtrail-logs` at each of EVENT_COUNTS. */
+async function logFilesBenchmark(
+  endpoint: string,
+  table: string,
+  baseEnv: Record<string, string>,
+  dynamoPid?: number,
+): Promise<string[]> {
   const env = { ...baseEnv, AWS_ENDPOINT_URL_DYNAMODB: endpoint };
   const rows: string[] = [];
   const rssAt: number[] = [];
@@ -269,7 +234,7 @@ export async function auditBenchmark(
   const ratio = (rssAt.at(-1) as number) / (rssAt[0] as number);
   const withDynamo = dynamoPid !== undefined && processCpuS(dynamoPid) !== undefined;
   return [
-    "## audit untracked-sessions (log files)",
+    HEADINGS.logs,
     "",
     `AssumeRole events in gzip log files of ${PER_FILE} records against a table of ${SESSIONS.toLocaleString("en-US")} sessions`,
     "(DynamoDB Local, on the same cores); every 100th event has no Sentinel tag or source identity (a finding), the others",
@@ -289,29 +254,52 @@ export async function auditBenchmark(
   ];
 }
 
-/** Replaces the audit section of docs/benchmarks.md (from its marker to the end, where it sits), keeping the rest. */
-function writeSection(section: string[]): void {
+/**
+ * Replaces the audit sections of docs/benchmarks.md (from the marker, or the
+ * first audit heading, to the next section that is not the audit's) with the
+ * parts just run, keeping the previous text of the parts that were not.
+ */
+function writeSections(sections: [Part, string[]][]): void {
   const file = join(ROOT, "docs", "benchmarks.md");
   const text = readFileSync(file, "utf8");
   const marker = text.indexOf("<!-- audit benchmark:");
   const heading = text.indexOf("## audit untracked-sessions");
   const start = marker !== -1 ? marker : heading !== -1 ? heading : text.length;
-  const after = heading === -1 ? -1 : text.indexOf("\n## ", heading + 1);
-  const rest = after === -1 ? "" : text.slice(after + 1);
+  let end = text.length;
+  for (let at = text.indexOf("\n## ", start); at !== -1; at = text.indexOf("\n## ", at + 1)) {
+    if (!text.startsWith("\n## audit untracked-sessions", at)) {
+      end = at + 1;
+      break;
+    }
+  }
+  const area = text.slice(start, end);
+  const previous = (part: Part): string[] | undefined => {
+    const at = area.indexOf(HEADINGS[part]);
+    if (at === -1) return undefined;
+    const next = area.indexOf("\n## audit untracked-sessions", at + 1);
+    return area
+      .slice(at, next === -1 ? area.length : next + 1)
+      .trimEnd()
+      .split("\n")
+      .concat("");
+  };
+  const fresh = new Map(sections);
+  const blocks = PARTS.flatMap((part) => fresh.get(part) ?? previous(part) ?? []);
   const day = new Date().toISOString().slice(0, 10);
-  const head = `<!-- audit benchmark: written by bench/audit.ts (make bench); run alone on ${day}, 2 cores shared -->`;
+  const head = `<!-- audit benchmark: written by bench/audit.ts (make bench); ${[...fresh.keys()].join(" and ")} run alone on ${day}, 2 cores shared -->`;
+  const rest = text.slice(end);
   writeFileSync(
     file,
-    `${text.slice(0, start).trimEnd()}\n\n\n${head}\n${section.join("\n")}${rest === "" ? "" : `\n${rest}`}`,
+    `${text.slice(0, start).trimEnd()}\n\n\n${head}\n${blocks.join("\n").trimEnd()}\n${rest === "" ? "" : `\n${rest}`}`,
   );
 }
 
 if (import.meta.main) {
   const dynamo = await startDynamoDBLocal({ heapMb: 2_048 });
   try {
-    const section = await auditBenchmark(dynamo.endpoint, benchEnv(), dynamo.pid);
-    process.stdout.write(`${section.join("\n")}\n`);
-    if (process.env.BENCH_WRITE_DOCS !== "0") writeSection(section);
+    const sections = await auditParts(dynamo.endpoint, benchEnv(), dynamo.pid);
+    process.stdout.write(`${sections.flatMap(([, lines]) => lines).join("\n")}\n`);
+    if (process.env.BENCH_WRITE_DOCS !== "0") writeSections(sections);
   } finally {
     await dynamo.stop();
   }

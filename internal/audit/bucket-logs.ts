@@ -22,6 +22,10 @@ export const DEFAULT_DELIVERY_LAG_SECONDS = 3600;
 export const DEFAULT_S3_CONCURRENCY = S3_CONCURRENCY.default;
 /** Records handed over at a time from a file being read. */
 const BATCH_RECORDS = 500;
+/** Files a reader may be ahead of the one whose records are being handed over (times --s3-concurrency). */
+const FILES_AHEAD_PER_READER = 2;
+/** Compressed bytes of log files fetched ahead of the file being parsed, at most. */
+const PREFETCH_BYTES = 32 << 20;
 /** Unfitting names spelled out in the note; the rest are counted. */
 const NOTE_NAMES = 5;
 
@@ -194,7 +198,12 @@ export class BucketLogsSource implements EventSource {
     return files;
   }
 
-  /** Reads the files, at most `concurrency` at once, their records meeting in one bounded queue. */
+  /**
+   * Reads the files, at most `concurrency` at once, their records handed over
+   * in key order. The next few files are parsed as they stream; past those,
+   * readers fetch ahead while the consumer waits (on the table, say), keeping
+   * the compressed bodies (at most PREFETCH_BYTES in all) to parse in turn.
+   */
   async *#readAll(files: Listed[], signal: AbortSignal): AsyncIterable<ReadRecord> {
     const progress: BucketProgress = {
       files: 0,
@@ -203,36 +212,88 @@ export class BucketLogsSource implements EventSource {
       bytesListed: files.reduce((sum, f) => sum + f.size, 0),
     };
     this.#options.onProgress?.({ ...progress });
+    const onBytes = (bytes: number) => {
+      progress.bytes += bytes;
+      this.#options.onProgress?.({ ...progress });
+    };
+    const fileDone = () => {
+      progress.files++;
+      this.#options.onProgress?.({ ...progress });
+    };
     // Files are read `concurrency` at once, but their records come out in key
     // order, as a folder's do: which copy of an event two files hold is kept
-    // (the first) does not depend on which answer arrived first. Each file's
-    // queue holds a few batches; a reader ahead of the consumer waits there.
+    // (the first) does not depend on which answer arrived first. A file parsed
+    // as it streams has a queue of a few batches; a reader ahead of the
+    // consumer waits there.
     const queues = files.map(() => new BoundedQueue<ReadRecord[]>(2));
+    const fetched: (Promise<Uint8Array[]> | undefined)[] = new Array(files.length);
+    // Records are parsed only a few files ahead of the consumer: left to run,
+    // readers held every record of the run while the consumer waited on the
+    // table, and the heap grew with the bucket. Compressed bodies are a
+    // twentieth of that: those are fetched further ahead, within a byte budget.
+    const ahead = Math.max(2, this.#concurrency * FILES_AHEAD_PER_READER);
+    let consuming = 0;
+    let fetchedBytes = 0;
+    let stopped = false;
+    let waiting: (() => void)[] = [];
+    const wakeReaders = () => {
+      for (const wake of waiting) wake();
+      waiting = [];
+    };
     let next = 0;
     const worker = async () => {
-      while (next < files.length && !signal.aborted) {
-        const at = next++;
-        const file = files[at] as Listed;
-        const queue = queues[at] as BoundedQueue<ReadRecord[]>;
-        try {
-          await this.#readFile(file, queue, signal, (bytes) => {
-            progress.bytes += bytes;
-            this.#options.onProgress?.({ ...progress });
-          });
-          queue.close();
-        } catch (error) {
-          queue.fail(error);
-          throw error;
+      while (next < files.length && !signal.aborted && !stopped) {
+        const file = files[next] as Listed;
+        const near = next < consuming + ahead;
+        if (!near && fetchedBytes + file.size > PREFETCH_BYTES) {
+          await new Promise<void>((resolve) => waiting.push(resolve));
+          continue;
         }
-        progress.files++;
-        this.#options.onProgress?.({ ...progress });
+        const at = next++;
+        if (near) {
+          const queue = queues[at] as BoundedQueue<ReadRecord[]>;
+          try {
+            await this.#readFile(file, queue, signal, onBytes);
+            queue.close();
+          } catch (error) {
+            queue.fail(error);
+            throw error;
+          }
+          fileDone();
+        } else {
+          fetchedBytes += file.size;
+          const body = this.#fetchFile(file, signal, onBytes);
+          body.catch(() => {});
+          fetched[at] = body;
+          await body;
+        }
       }
     };
     const workers = Array.from({ length: Math.min(this.#concurrency, files.length) }, worker);
     const reading = Promise.all(workers);
     reading.catch(() => {});
     try {
-      for (const queue of queues) {
+      for (const [at, queue] of queues.entries()) {
+        consuming = at;
+        wakeReaders();
+        const body = fetched[at];
+        if (body !== undefined) {
+          const file = files[at] as Listed;
+          const chunks = await body;
+          fetchedBytes -= file.size;
+          wakeReaders();
+          let batch: ReadRecord[] = [];
+          for await (const record of this.#records(file, fromChunks(chunks))) {
+            batch.push(record);
+            if (batch.length >= BATCH_RECORDS) {
+              yield* batch;
+              batch = [];
+            }
+          }
+          yield* batch;
+          fileDone();
+          continue;
+        }
         for (;;) {
           const batch = await queue.next();
           if (batch === undefined) break;
@@ -242,45 +303,99 @@ export class BucketLogsSource implements EventSource {
       await reading;
     } finally {
       // Readers waiting for room give up when the consumer stops early.
+      stopped = true;
+      wakeReaders();
       for (const queue of queues) queue.fail(new Error("stopped"));
     }
     const r = this.#bucket.requests;
     this.#options.onDebug?.(`S3 requests: ${r.list} List, ${r.get} Get`);
   }
 
+  /** Parses a file as it streams, its records into `queue` in batches. */
   async #readFile(
     file: Listed,
     queue: BoundedQueue<ReadRecord[]>,
     signal: AbortSignal,
     onBytes: (n: number) => void,
   ): Promise<void> {
-    const label = this.#bucket.label(file.key);
-    const content: LogContent = { sha256: "", trailingBytes: 0 };
     let batch: ReadRecord[] = [];
-    try {
-      const { body } = await this.#bucket.open(file.key, signal);
-      for await (const record of recordsOfBody(body, label, file.key.endsWith(".gz"), content, onBytes)) {
-        batch.push(record);
-        if (batch.length >= BATCH_RECORDS) {
-          await queue.push(batch);
-          batch = [];
-        }
-        if (signal.aborted) return;
+    const body = await this.#open(file, signal);
+    for await (const record of this.#records(file, countBytes(body, onBytes))) {
+      batch.push(record);
+      if (batch.length >= BATCH_RECORDS) {
+        await queue.push(batch);
+        batch = [];
       }
-    } catch (error) {
-      if (error instanceof MissingObject) {
-        throw new SentinelError(
-          `CloudTrail log file ${label} was deleted while the audit read the bucket: run it again`,
-        );
-      }
-      throw error;
+      if (signal.aborted) return;
     }
     if (batch.length > 0) await queue.push(batch);
+  }
+
+  /**
+   * A file's compressed body, whole, to parse when its turn comes. Copied out:
+   * a chunk can be a view of a larger network buffer, which it would keep alive.
+   */
+  async #fetchFile(file: Listed, signal: AbortSignal, onBytes: (n: number) => void): Promise<Uint8Array[]> {
+    const chunks: Uint8Array[] = [];
+    let length = 0;
+    const body = await this.#open(file, signal);
+    try {
+      for await (const chunk of countBytes(body, onBytes)) {
+        chunks.push(chunk);
+        length += chunk.length;
+      }
+    } catch (error) {
+      throw this.#missing(file, error);
+    }
+    const whole = new Uint8Array(length);
+    let at = 0;
+    for (const chunk of chunks) {
+      whole.set(chunk, at);
+      at += chunk.length;
+    }
+    return [whole];
+  }
+
+  async #open(file: Listed, signal: AbortSignal): Promise<AsyncIterable<Uint8Array>> {
+    try {
+      return (await this.#bucket.open(file.key, signal)).body;
+    } catch (error) {
+      throw this.#missing(file, error);
+    }
+  }
+
+  #missing(file: Listed, error: unknown): unknown {
+    if (!(error instanceof MissingObject)) return error;
+    return new SentinelError(
+      `CloudTrail log file ${this.#bucket.label(file.key)} was deleted while the audit read the bucket: run it again`,
+    );
+  }
+
+  /** A body's records (gunzipped, hashed, split); once they are all read, the file goes into the inventory. */
+  async *#records(file: Listed, body: AsyncIterable<Uint8Array>): AsyncIterable<ReadRecord> {
+    const label = this.#bucket.label(file.key);
+    const content: LogContent = { sha256: "", trailingBytes: 0 };
+    try {
+      yield* recordsOfBody(body, label, file.key.endsWith(".gz"), content);
+    } catch (error) {
+      throw this.#missing(file, error);
+    }
     this.inventory.files.set(file.key, {
       key: file.key,
       ...content,
       ...(file.deliveredSec === undefined ? {} : { deliveredSec: file.deliveredSec }),
     });
+  }
+}
+
+async function* fromChunks(chunks: readonly Uint8Array[]): AsyncIterable<Uint8Array> {
+  yield* chunks;
+}
+
+async function* countBytes(body: AsyncIterable<Uint8Array>, onBytes: (n: number) => void): AsyncIterable<Uint8Array> {
+  for await (const chunk of body) {
+    onBytes(chunk.length);
+    yield chunk;
   }
 }
 
