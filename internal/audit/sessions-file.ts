@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { SentinelError, UsageError } from "../aws/errors.ts";
+import { quotedPath } from "../output/quoted-path.ts";
 import type { SessionRef } from "./categorize.ts";
 
 const REQUIRED = ["id", "user", "source_identity"] as const;
@@ -22,7 +23,7 @@ function sessionOf(record: unknown): SessionRef | string {
  * @example readSessionsExport("archive.ndjson") // [{ id: "0123456789abcdef", user: "alice", sourceIdentity: "sentinel:alice:direct:r1" }, …]
  */
 export async function readSessionsExport(file: string): Promise<SessionRef[]> {
-  const q = JSON.stringify(file);
+  const q = quotedPath(file);
   let text: string;
   try {
     text = await readFile(file, "utf8");

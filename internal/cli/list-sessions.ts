@@ -5,6 +5,7 @@ import { fileIdentity, resolvedPath, sameFile } from "../evidence/file-identity.
 import { type ExportOptions, exportSessions } from "../export/export-sessions.ts";
 import { COLUMN_NAMES, type ColumnName } from "../output/columns.ts";
 import { OUTPUT_FORMATS } from "../output/fields.ts";
+import { quotedPath } from "../output/quoted-path.ts";
 import { SESSION_STATUSES, type SessionFilter } from "../session/session.ts";
 import { describeWindowProblem, parseDuration, parseWindow } from "../timefilter/parse-when.ts";
 import { type Command, oneOf, toggle, value } from "./command.ts";
@@ -183,7 +184,7 @@ ties by id). With no filter at all, lists the caller's own sessions (STS identit
       if (path === undefined) continue;
       if (path === "") throw new UsageError(`${name} needs a file name`);
       const problem = unwritableReason(written ?? path);
-      if (problem !== undefined) throw new UsageError(`${name} ${JSON.stringify(path)} cannot be written: ${problem}`);
+      if (problem !== undefined) throw new UsageError(`${name} ${quotedPath(path)} cannot be written: ${problem}`);
     }
     // Compared as files: a link or a second name for one file is that file.
     const clash = sameFile([
