@@ -1,7 +1,7 @@
 # Every target installs what it needs; recipes stay one-liners that call scripts.
 BUN := node_modules/.bin/bun
 
-.PHONY: install build test demo local local-stop release bench lint typecheck clean
+.PHONY: install build test demo local local-stop release release-check bench lint typecheck clean
 
 install: node_modules/.installed
 
@@ -24,7 +24,10 @@ local-stop: install
 	$(BUN) scripts/local.ts stop
 
 release: install
-	$(BUN) scripts/build.ts --release && bash scripts/check-release.sh
+	$(BUN) scripts/build.ts --release && bash scripts/check-release.sh --remind
+
+release-check: install
+	bash scripts/release-check.sh
 
 bench: build
 	$(BUN) bench/run.ts
