@@ -69,7 +69,7 @@ if command -v qemu-aarch64 >/dev/null && [ -d /usr/aarch64-linux-gnu ]; then
 else
   echo "skip: linux-arm64 (no qemu-user or arm64 glibc)"
 fi
-echo "skip: linux-arm64-musl (no aarch64 musl runtime in Debian), darwin-*, windows-x64 (not runnable here; format checked above)"
+echo "skip: linux-arm64-musl (no aarch64 musl runtime in Debian), darwin-* (not runnable here; format checked above), windows-x64 (run under Wine by make release-check)"
 
 if [ "${1:-}" = --remind ]; then
   checked=$(cat ../../.cache/release-check/passed 2>/dev/null)

@@ -43,5 +43,5 @@ install -d -m 0700 "$dir/root/.runtime"
 chroot "$dir" /usr/bin/env -i PATH=/usr/bin:/bin HOME=/root WINEPREFIX=/root/.wine WINEDEBUG=-all \
   XDG_RUNTIME_DIR=/root/.runtime sh -c 'wineboot --init; wineserver -w' >>"$dir.log" 2>&1
 [ -f "$dir/root/.wine/system.reg" ] || { tail -5 "$dir.log"; exit 1; }
-chroot "$dir" wine --version
+chroot "$dir" /usr/bin/env -i PATH=/usr/bin:/bin HOME=/root WINEPREFIX=/root/.wine WINEDEBUG=-all wine --version
 touch "$dir/.complete"
