@@ -60,7 +60,7 @@ for target in "${targets[@]}"; do
   echo "$target: $passes passed, $fails failed (log: $log)"
   if [ "$status" -ne 0 ] || [ "$fails" -gt 0 ] || [ "$passes" -eq 0 ]; then
     failed=$((failed + 1))
-    grep -E '^error:|^\(fail\)' "$log" | head -20 | cut -c1-200
+    grep -E '^error:|^\(fail\)' "$log" | awk '!seen[$0]++' | head -20 | cut -c1-200
     [ "$fails" -gt 0 ] || echo "$target: the run failed outside its cases (status $status): see $log"
   fi
 done
