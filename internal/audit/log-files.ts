@@ -4,7 +4,7 @@ import { join, relative } from "node:path";
 import type { Readable } from "node:stream";
 import { createGunzip, gunzipSync } from "node:zlib";
 import { SentinelError, UsageError } from "../aws/errors.ts";
-import { quotedPath } from "../output/quoted-path.ts";
+import { quotedPath } from "../aws/quoted-path.ts";
 import type { TimeWindow } from "../timefilter/parse-when.ts";
 import { type ReadRecord, readRecord, readRecordText } from "./event.ts";
 import { NotRecordsJson, RecordsSplitter } from "./records-splitter.ts";

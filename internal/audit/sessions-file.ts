@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { SentinelError, UsageError } from "../aws/errors.ts";
-import { quotedPath } from "../output/quoted-path.ts";
+import { quotedPath } from "../aws/quoted-path.ts";
 import type { SessionRef } from "./categorize.ts";
 
 const REQUIRED = ["id", "user", "source_identity"] as const;

@@ -1,11 +1,11 @@
 import type { ConnectionOptions } from "../aws/connection.ts";
 import { UsageError } from "../aws/errors.ts";
+import { quotedPath } from "../aws/quoted-path.ts";
 import { unwritableReason } from "../evidence/atomic-file.ts";
 import { fileIdentity, resolvedPath, sameFile } from "../evidence/file-identity.ts";
 import { type ExportOptions, exportSessions } from "../export/export-sessions.ts";
 import { COLUMN_NAMES, type ColumnName } from "../output/columns.ts";
 import { OUTPUT_FORMATS } from "../output/fields.ts";
-import { quotedPath } from "../output/quoted-path.ts";
 import { SESSION_STATUSES, type SessionFilter } from "../session/session.ts";
 import { describeWindowProblem, parseDuration, parseWindow } from "../timefilter/parse-when.ts";
 import { type Command, oneOf, toggle, value } from "./command.ts";

@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { escapeUnsafe } from "./printable.ts";
+import { escapeUnsafe } from "../output/printable.ts";
 import { quotedPath } from "./quoted-path.ts";
 
 test.each([
