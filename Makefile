@@ -3,7 +3,7 @@ BUN := node_modules/.bin/bun
 # Where make install puts bin/sentinel.
 PREFIX ?= /usr/local
 
-.PHONY: deps build install test demo local local-stop release bench lint typecheck clean
+.PHONY: deps build install test demo local local-stop release release-check bench lint typecheck clean
 
 deps: node_modules/.installed
 
@@ -29,7 +29,10 @@ local-stop: deps
 	$(BUN) scripts/local.ts stop
 
 release: deps
-	$(BUN) scripts/build.ts --release && bash scripts/check-release.sh
+	$(BUN) scripts/build.ts --release && bash scripts/check-release.sh --remind
+
+release-check: deps
+	bash scripts/release-check.sh
 
 bench: build
 	$(BUN) bench/run.ts

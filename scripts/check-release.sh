@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Checks dist/release: every artifact present with the right executable format,
 # SHA256SUMS accepted by sha256sum -c, and the binaries this machine can run
-# print their version line. Run by `make release`, and by `make test` when
-# dist/release exists.
+# print their version line. Run by `make release` (with --remind: a reminder
+# when `make release-check` has not passed for this commit), by
+# `make release-check`, and by `make test` when dist/release exists.
 set -u
 cd "$(dirname "$0")/../dist/release" || { echo "no dist/release: run make release"; exit 1; }
 
@@ -68,7 +69,15 @@ if command -v qemu-aarch64 >/dev/null && [ -d /usr/aarch64-linux-gnu ]; then
 else
   echo "skip: linux-arm64 (no qemu-user or arm64 glibc)"
 fi
-echo "skip: linux-arm64-musl (no aarch64 musl runtime in Debian), darwin-*, windows-x64 (not runnable here; format checked above)"
+echo "skip: linux-arm64-musl (no aarch64 musl runtime in Debian), darwin-* (not runnable here; format checked above), windows-x64 (run under Wine by make release-check)"
+
+if [ "${1:-}" = --remind ]; then
+  checked=$(cat ../../.cache/release-check/passed 2>/dev/null)
+  commit="$(git rev-parse HEAD)$(git diff --quiet HEAD -- 2>/dev/null || echo -dirty)"
+  if [ "$checked" != "$commit" ]; then
+    echo "reminder: make release-check has not passed for ${commit:0:7}${commit#"${commit%-dirty}"}: run it (as root) before publishing; it runs the linux-arm64 and windows-x64 binaries through the core end-to-end cases"
+  fi
+fi
 
 if [ "$failures" -gt 0 ]; then echo "release check: $failures failure(s)"; exit 1; fi
 echo "release check: all good"

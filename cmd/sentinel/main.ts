@@ -5,7 +5,7 @@
 // process.stdout and process.stderr (which cost more to make than a whole
 // --help), the AWS SDK and the commands' modules come when a command runs.
 
-import { fstatSync, readFileSync, statSync } from "node:fs";
+import { fstatSync, readFileSync, statSync, writeSync } from "node:fs";
 import { constants } from "node:os";
 import { InterruptedError, SentinelError } from "../../internal/aws/errors.ts";
 import type { Deps } from "../../internal/cli/deps.ts";
@@ -51,9 +51,20 @@ function streamWriter(stream: NodeJS.WriteStream) {
  * puts /dev/null in place of a closed standard descriptor, so the export would
  * vanish without an error. It opens that /dev/null close-on-exec, which an
  * inherited descriptor cannot be (exec closes those), so the flag tells the
- * two apart. Linux shows it in /proc; elsewhere this answers false.
+ * two apart. Linux shows it in /proc; macOS answers false.
  */
 function stdoutWasClosed(): boolean {
+  // Windows has no /proc and puts nothing in the place of a closed stdout: the
+  // process has no stdout handle, which even an empty write is refused for
+  // (EBADF). Unchecked, the export would be read in full, then fail with a bare EBADF.
+  if (process.platform === "win32") {
+    try {
+      writeSync(1, "");
+      return false;
+    } catch (error) {
+      return (error as { code?: string }).code === "EBADF";
+    }
+  }
   try {
     const flags = /^flags:\s*([0-7]+)$/m.exec(readFileSync("/proc/self/fdinfo/1", "utf8"))?.[1];
     return flags !== undefined && (Number.parseInt(flags, 8) & O_CLOEXEC) !== 0;

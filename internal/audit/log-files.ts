@@ -4,6 +4,7 @@ import { join, relative } from "node:path";
 import type { Readable } from "node:stream";
 import { createGunzip, gunzipSync } from "node:zlib";
 import { SentinelError, UsageError } from "../aws/errors.ts";
+import { quotedPath } from "../aws/quoted-path.ts";
 import type { TimeWindow } from "../timefilter/parse-when.ts";
 import { type ReadRecord, readRecord, readRecordText } from "./event.ts";
 import { NotRecordsJson, RecordsSplitter } from "./records-splitter.ts";
@@ -75,7 +76,7 @@ export class LogFilesSource implements EventSource {
     const info = await stat(this.#dir).catch(() => undefined);
     if (info === undefined || !info.isDirectory()) {
       throw new UsageError(
-        `--cloudtrail-logs ${JSON.stringify(this.#dir)} is not a directory: give the folder holding the trail's log files`,
+        `--cloudtrail-logs ${quotedPath(this.#dir)} is not a directory: give the folder holding the trail's log files`,
       );
     }
   }
@@ -87,7 +88,7 @@ export class LogFilesSource implements EventSource {
       files = await logFiles(this.#dir);
     } catch (error) {
       throw new SentinelError(
-        `cannot list CloudTrail log files under ${JSON.stringify(this.#dir)}: ${(error as Error).message}; check its permissions`,
+        `cannot list CloudTrail log files under ${quotedPath(this.#dir)}: ${(error as Error).message}; check its permissions`,
       );
     }
     this.#onFile?.(0, files.length);
@@ -227,7 +228,7 @@ function fewNodes(text: string, max: number): boolean {
 }
 
 export function fileError(name: string, gzip: boolean, error: unknown): Error {
-  const q = JSON.stringify(name);
+  const q = quotedPath(name);
   if (error instanceof NotRecordsJson) {
     return new SentinelError(
       `CloudTrail log file ${q} is not a {"Records": [...]} JSON file (${error.message}): remove it or fetch it again`,

@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { SentinelError, UsageError } from "../aws/errors.ts";
+import { quotedPath } from "../aws/quoted-path.ts";
 import { parseTimestamp } from "../timefilter/instant.ts";
 import type { DatedSessionRef } from "./session-merge.ts";
 
@@ -30,7 +31,7 @@ function sessionOf(record: unknown): DatedSessionRef | string {
  * @example readSessionsExport("archive.ndjson") // [{ id: "0123456789abcdef", user: "alice", sourceIdentity: "sentinel:alice:direct:r1" }, …]
  */
 export async function readSessionsExport(file: string): Promise<DatedSessionRef[]> {
-  const q = JSON.stringify(file);
+  const q = quotedPath(file);
   let text: string;
   try {
     text = await readFile(file, "utf8");

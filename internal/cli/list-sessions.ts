@@ -1,5 +1,6 @@
 import type { ConnectionOptions } from "../aws/connection.ts";
 import { UsageError } from "../aws/errors.ts";
+import { quotedPath } from "../aws/quoted-path.ts";
 import { fileIdentity, resolvedPath, sameFile } from "../evidence/file-identity.ts";
 import { unwritableReason } from "../evidence/writable-path.ts";
 import type { ExportOptions } from "../export/export-sessions.ts";
@@ -187,7 +188,7 @@ ties by id). With no filter at all, lists the caller's own sessions (STS identit
       if (path === undefined) continue;
       if (path === "") throw new UsageError(`${name} needs a file name`);
       const problem = unwritableReason(written ?? path);
-      if (problem !== undefined) throw new UsageError(`${name} ${JSON.stringify(path)} cannot be written: ${problem}`);
+      if (problem !== undefined) throw new UsageError(`${name} ${quotedPath(path)} cannot be written: ${problem}`);
     }
     // Compared as files: a link or a second name for one file is that file.
     const clash = sameFile([

@@ -2,6 +2,7 @@ import { createHash, createPublicKey, constants as cryptoConstants, type KeyObje
 import { readFileSync } from "node:fs";
 import * as v from "valibot";
 import { SentinelError, UsageError } from "../aws/errors.ts";
+import { quotedPath } from "../aws/quoted-path.ts";
 
 /** What a signature file's statement starts with (SPEC §13.2). */
 export const STATEMENT_VERSION = "sentinel-manifest-v1";
@@ -78,7 +79,7 @@ export function readPublicKey(path: string): KeyObject {
     bytes = readFileSync(path);
   } catch (error) {
     throw new SentinelError(
-      `cannot read --public-key ${JSON.stringify(path)} (${(error as NodeJS.ErrnoException).code ?? "error"}): check the path and its permissions`,
+      `cannot read --public-key ${quotedPath(path)} (${(error as NodeJS.ErrnoException).code ?? "error"}): check the path and its permissions`,
     );
   }
   const text = bytes.toString("utf8").trim();
@@ -97,7 +98,7 @@ export function readPublicKey(path: string): KeyObject {
     }
   }
   throw new UsageError(
-    `--public-key ${JSON.stringify(path)} is not a public key: give the DER or PEM SubjectPublicKeyInfo from aws kms get-public-key`,
+    `--public-key ${quotedPath(path)} is not a public key: give the DER or PEM SubjectPublicKeyInfo from aws kms get-public-key`,
   );
 }
 

@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import { createReadStream, existsSync, readFileSync, statSync } from "node:fs";
 import { basename } from "node:path";
 import { SentinelError, UsageError } from "../aws/errors.ts";
+import { quotedPath } from "../aws/quoted-path.ts";
 import type { VerifyRow } from "../output/verify-report.ts";
 import { addNanos, compareInstants, type Instant, parseTimestamp } from "../timefilter/instant.ts";
 import { signaturePath } from "./evidence-files.ts";
@@ -56,11 +57,11 @@ function readManifest(path: string): Manifest {
     bytes = readFileSync(path);
   } catch (error) {
     throw new SentinelError(
-      `cannot read manifest ${JSON.stringify(path)} (${(error as NodeJS.ErrnoException).code ?? "error"}): check the path and its permissions`,
+      `cannot read manifest ${quotedPath(path)} (${(error as NodeJS.ErrnoException).code ?? "error"}): check the path and its permissions`,
     );
   }
   const notManifest = (why: string) =>
-    new UsageError(`${JSON.stringify(path)} is not a sentinel manifest (${why}): give the files written by --manifest`);
+    new UsageError(`${quotedPath(path)} is not a sentinel manifest (${why}): give the files written by --manifest`);
   let json: unknown;
   try {
     json = JSON.parse(bytes.toString("utf8"));
@@ -154,7 +155,7 @@ async function checkData(path: string, series: Manifest[]): Promise<void> {
     size = statSync(path).size;
   } catch (error) {
     throw new SentinelError(
-      `cannot read --data ${JSON.stringify(path)} (${(error as NodeJS.ErrnoException).code ?? "error"}): check the path and its permissions`,
+      `cannot read --data ${quotedPath(path)} (${(error as NodeJS.ErrnoException).code ?? "error"}): check the path and its permissions`,
     );
   }
   let index = 0;
@@ -187,7 +188,7 @@ async function checkData(path: string, series: Manifest[]): Promise<void> {
     }
   } catch (error) {
     throw new SentinelError(
-      `cannot read --data ${JSON.stringify(path)} (${(error as NodeJS.ErrnoException).code ?? "error"}): check the path and its permissions`,
+      `cannot read --data ${quotedPath(path)} (${(error as NodeJS.ErrnoException).code ?? "error"}): check the path and its permissions`,
     );
   }
   const expected = series.reduce((sum, m) => sum + m.bytes, 0);
@@ -215,7 +216,7 @@ async function checkSignature(m: Manifest, opts: VerifyOptions): Promise<void> {
   }
   if (opts.check === undefined) {
     throw new UsageError(
-      `${JSON.stringify(sigPath)} cannot be checked: give --public-key FILE (from aws kms get-public-key) or --kms`,
+      `${quotedPath(sigPath)} cannot be checked: give --public-key FILE (from aws kms get-public-key) or --kms`,
     );
   }
   let text: string;
@@ -223,7 +224,7 @@ async function checkSignature(m: Manifest, opts: VerifyOptions): Promise<void> {
     text = readFileSync(sigPath, "utf8");
   } catch (error) {
     throw new SentinelError(
-      `cannot read signature ${JSON.stringify(sigPath)} (${(error as NodeJS.ErrnoException).code ?? "error"}): check its permissions`,
+      `cannot read signature ${quotedPath(sigPath)} (${(error as NodeJS.ErrnoException).code ?? "error"}): check its permissions`,
     );
   }
   const signature = parseSignatureFile(text);
