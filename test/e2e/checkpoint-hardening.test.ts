@@ -36,6 +36,17 @@ beforeAll(async () => {
   ]);
 });
 
+/** A checkpointed NDJSON export of the table. */
+const checkpointExport = (ckpt: string) => [
+  "server-sessions",
+  "--table",
+  table,
+  "--checkpoint",
+  ckpt,
+  "--output",
+  "ndjson",
+];
+
 /** A checkpoint file as sentinel writes it (docs/guide/commands.md, "Checkpoint file"). */
 function checkpointText(windowEnd: string): string {
   const file = {
@@ -215,20 +226,7 @@ describe("--manifest, the checkpoint, its lock and stdout are four files", () =>
     // ">>" keeps the file's content, as an archive job appends.
     const child = spawnSync(
       "sh",
-      [
-        "-c",
-        'out=$1; shift; exec "$@" >> "$out"',
-        "sh",
-        ckpt,
-        BINARY,
-        "server-sessions",
-        "--table",
-        table,
-        "--checkpoint",
-        ckpt,
-        "--output",
-        "ndjson",
-      ],
+      ["-c", 'out=$1; shift; exec "$@" >> "$out"', "sh", ckpt, BINARY, ...checkpointExport(ckpt)],
       { env: env(), encoding: "utf8" },
     );
     expect(child.status).toBe(2);

@@ -73,6 +73,9 @@ function independentlyValid(manifestPath: string, der: Buffer): boolean {
   return verify("sha256", Buffer.from(statement), key, signature);
 }
 
+/** A daily checkpointed run of the archive (its manifest and key are added). */
+const dailyRun: string[] = [];
+
 let nextId = 0;
 async function insertSessions(count: number) {
   const items = Array.from({ length: count }, () =>
@@ -89,8 +92,7 @@ async function insertSessions(count: number) {
 /** One checkpointed, signed run appended to the archive, as a daily job does. */
 async function archiveRun(index: number, key: string) {
   const manifest = join(DIR, `run-${index}.manifest.json`);
-  const args = ["server-sessions", "--table", table, "--checkpoint", ckpt, "--settle", "0s", "--output", "ndjson"];
-  const result = await runBinary([...args, "--manifest", manifest, "--sign-with", key], env());
+  const result = await runBinary([...dailyRun, "--manifest", manifest, "--sign-with", key], env());
   expect(result.stderr).toBe("");
   expect(result.code).toBe(0);
   appendFileSync(archive, result.stdout);
@@ -105,6 +107,7 @@ beforeAll(async () => {
   writeFileSync(join(DIR, "rsa.der"), await publicKeyDer(rsaKey));
   writeFileSync(join(DIR, "ecc.der"), await publicKeyDer(eccKey));
   table = await freshTable("signed-evidence", []);
+  dailyRun.push("server-sessions", "--table", table, "--checkpoint", ckpt, "--settle", "0s", "--output", "ndjson");
   writeFileSync(archive, "");
   for (let run = 0; run < RUNS; run++) {
     await insertSessions(3 + run);
@@ -364,21 +367,7 @@ describe("signing that fails leaves the evidence as it was", () => {
       : undefined;
     try {
       const result = await runBinary(
-        [
-          "server-sessions",
-          "--table",
-          table,
-          "--checkpoint",
-          ckpt,
-          "--settle",
-          "0s",
-          "--output",
-          "ndjson",
-          "--manifest",
-          manifest,
-          "--sign-with",
-          key,
-        ],
+        [...dailyRun, "--manifest", manifest, "--sign-with", key],
         env(proxy === undefined ? {} : { AWS_ENDPOINT_URL_KMS: proxy.url }),
       );
       expect(result.code).toBe(1);

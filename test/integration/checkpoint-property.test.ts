@@ -67,6 +67,7 @@ test("30 randomly timed checkpointed runs export every session exactly once, or 
   const table = await freshTable("checkpoint-property", []);
   const dir = mkdtempSync(join(tmpdir(), "sentinel-ckpt-property-"));
   const ckpt = join(dir, "sessions.ckpt");
+  const checkpointed = ["server-sessions", "--table", table, "--checkpoint", ckpt];
   const created = new Map<string, bigint>(); // id -> created_at instant
   const exported = new Map<string, number>(); // id -> run that exported it
   let trueNow = utcNs("2026-03-01T00:00:00Z");
@@ -98,17 +99,7 @@ test("30 randomly timed checkpointed runs export every session exactly once, or 
       const roll = random();
       const skew = roll < 0.5 ? 0n : roll < 0.8 ? -span(2n * HOUR) : span(settleNs + 1n);
       const clock = trueNow + skew;
-      const args = [
-        "server-sessions",
-        "--table",
-        table,
-        "--checkpoint",
-        ckpt,
-        "--settle",
-        settle,
-        "--output",
-        "ndjson",
-      ];
+      const args = [...checkpointed, "--settle", settle, "--output", "ndjson"];
       const kind = random();
       const freshAt = fresh.length === 0 ? undefined : created.get(pick(fresh));
       if (kind < 0.25) args.push("--until", stamp(clock - span(3n * HOUR), 0));
@@ -152,19 +143,7 @@ test("30 randomly timed checkpointed runs export every session exactly once, or 
     // A day later, with the clock right: the last run takes whatever is left.
     trueNow += 24n * HOUR;
     const last = await runInProcess(
-      [
-        "server-sessions",
-        "--table",
-        table,
-        "--checkpoint",
-        ckpt,
-        "--output",
-        "ndjson",
-        "--columns",
-        "id",
-        "--endpoint-url",
-        endpoint(),
-      ],
+      [...checkpointed, "--output", "ndjson", "--columns", "id", "--endpoint-url", endpoint()],
       dateOf(trueNow),
     );
     expect(last.code, last.stderr).toBe(0);
