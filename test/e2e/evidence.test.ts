@@ -392,29 +392,15 @@ describe("--checkpoint under interruption and concurrency", () => {
   test("a second run on a checkpoint in use exits 1 naming the holder; a dead holder's lock is taken over", async () => {
     const ckpt = join(DIR, "busy.ckpt");
     const proxy = await startFaultProxy(endpoint(), stallAfterFirst);
-    const holder = Bun.spawn(
-      [
-        BINARY,
-        "server-sessions",
-        "--table",
-        big,
-        "--checkpoint",
-        ckpt,
-        "--until",
-        "2026-01-11",
-        "--segments",
-        "1",
-        "--output",
-        "csv",
-      ],
-      { env: env({ AWS_ENDPOINT_URL_DYNAMODB: proxy.url }), stdout: "pipe", stderr: "pipe" },
-    );
+    const run = ["server-sessions", "--table", big, "--checkpoint", ckpt, "--until", "2026-01-11", "--output", "csv"];
+    const holder = Bun.spawn([BINARY, ...run, "--segments", "1"], {
+      env: env({ AWS_ENDPOINT_URL_DYNAMODB: proxy.url }),
+      stdout: "pipe",
+      stderr: "pipe",
+    });
     try {
       await waitFor(() => proxy.seen.length >= 2);
-      const second = await runBinary(
-        ["server-sessions", "--table", big, "--checkpoint", ckpt, "--until", "2026-01-11", "--output", "csv"],
-        env(),
-      );
+      const second = await runBinary(run, env());
       expect(second.code).toBe(1);
       expect(second.stderr).toBe(
         `error: checkpoint "${ckpt}" is in use by another export (pid ${holder.pid}): wait for it to finish\n`,
