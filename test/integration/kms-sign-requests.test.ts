@@ -62,9 +62,9 @@ describe("KMS requests of one signature", () => {
   });
 
   test.each([
-    ["an RSA key", () => rsaKey, "RSASSA_PKCS1_V1_5_SHA_256"],
-    ["an ECC_NIST_P256 key", () => eccKey, "ECDSA_SHA_256"],
-  ])("Kms.sign() without an algorithm asks DescribeKey for %s's spec, then signs with %s", async (_, key, expected) => {
+    ["an RSA key", "RSASSA_PKCS1_V1_5_SHA_256", () => rsaKey],
+    ["an ECC_NIST_P256 key", "ECDSA_SHA_256", () => eccKey],
+  ])("Kms.sign() without an algorithm asks DescribeKey for %s's spec, then signs with %s", async (_, expected, key) => {
     const { signed, operations } = await signThrough(key(), undefined);
     expect(operations).toEqual(["DescribeKey", "Sign"]);
     expect(signed.algorithm).toBe(expected);
