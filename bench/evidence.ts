@@ -212,6 +212,8 @@ async function signBenchmark(ctx: EvidenceContext): Promise<Section> {
         return `| ${c.name} | ${m.wallS.toFixed(2)} s | ${(m.bestWallS ?? m.wallS).toFixed(2)} s | ${i === 0 ? "" : `${added(m) >= 0 ? "+" : ""}${(added(m) * 1000).toFixed(0)} ms`} | ${m.cpuS.toFixed(2)} s | ${m.rssMb.toFixed(0)} MB | ${r.length}${r.length === 0 ? "" : ` (${r.join(", ")})`} |`;
       }),
       "",
+      `Without \`--signing-algorithm\` a signed run made ${requests[1]?.length ?? 0} KMS requests (${requests[1]?.join(", ") ?? ""}): the key's spec, which picks the algorithm (SPEC §13.2), comes from DescribeKey. With \`--signing-algorithm\` it made ${requests[2]?.length ?? 0} (${requests[2]?.join(", ") ?? ""}).`,
+      "",
     ],
   };
 }
