@@ -9,6 +9,9 @@
 // BENCH_MEMORY_NS=20000,200000  table sizes for the memory scaling check ("" skips it)
 // BENCH_CASES=regex     only the export cases whose name matches (quick iterations; default all)
 // BENCH_AUDIT=0         skips the audit section; BENCH_WRITE_DOCS=0 leaves docs/benchmarks.md alone
+// BENCH_SECTIONS=table,export,verify,sign,audit  the sections run (default all); with fewer than all,
+//                       the markdown goes to stdout only and docs/benchmarks.md is left alone
+// BENCH_ARCHIVE_SESSIONS=390000  sessions in the table whose 30-run archive verify reads (~200 MB)
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
@@ -17,11 +20,14 @@ import { startDynamoDBLocal } from "../scripts/dynamodb-local.ts";
 import { generateSessions, userName } from "../scripts/generate-sessions.ts";
 import { createSessionTable, localClient, putItems } from "../scripts/session-table.ts";
 import { startFakeSts } from "../test/support/fake-sts.ts";
+import { sharedMoto, stopSharedMoto } from "../test/support/moto.ts";
 import { auditBenchmark } from "./audit.ts";
 import { benchEnv } from "./bench-env.ts";
+import { evidenceBenchmarks } from "./evidence.ts";
+import { fromExportBenchmark, type Section } from "./from-export.ts";
+import { type Case, goalRow, lines, log, type Measure, median, RESULTS, runInterleaved, summary } from "./measure.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
-const RESULTS = join(ROOT, "bench", "results");
 const BINARY = join(ROOT, "dist", "sentinel");
 const BUN = join(ROOT, "node_modules", ".bin", "bun");
 const N = Number(process.env.BENCH_N ?? 100_000);
@@ -29,6 +35,13 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const SEGMENTS = (process.env.BENCH_SEGMENTS ?? "4,8,16").split(",").map(Number);
 const MEMORY_NS = (process.env.BENCH_MEMORY_NS ?? "20000,200000").split(",").filter(Boolean).map(Number);
 const CASES = new RegExp(process.env.BENCH_CASES ?? "");
+const ALL_SECTIONS = ["table", "export", "verify", "sign", "audit"];
+const SECTIONS = new Set(
+  (process.env.BENCH_SECTIONS ?? ALL_SECTIONS.join(","))
+    .split(",")
+    .filter((name) => name !== "audit" || process.env.BENCH_AUDIT !== "0"),
+);
+const ARCHIVE_SESSIONS = Number(process.env.BENCH_ARCHIVE_SESSIONS ?? 390_000);
 const DEFAULT_SEGMENTS = 8;
 // Goals of the export, checked against this run's figures.
 const GOAL_WHOLE_TABLE_VS_FLOOR = 1.2;
@@ -39,123 +52,6 @@ const GOAL_STREAM_RSS_GROWTH = 1.1;
 const GOAL_FIRST_ROW_S = 1;
 const COLUMNS =
   "id,user,profile,status,started_at,last_access_at,expires_at,request_count,server_instance_id,source_identity";
-
-type Measure = {
-  wallS: number;
-  cpuS: number;
-  rssMb: number;
-  rows: number;
-  firstByteS?: number;
-  /** Of a summary: the fastest round's wall. */
-  bestWallS?: number;
-};
-type Case = {
-  name: string;
-  command: string;
-  out: string;
-  rowsOf: (out: string) => number;
-  group: string;
-  /** Time the first byte on stdout too (read through a pipe instead of a file redirect). */
-  firstByte?: boolean;
-};
-
-const log = (line: string) => process.stderr.write(`${line}\n`);
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-};
-const lines = (file: string) => {
-  const text = readFileSync(file, "latin1");
-  let n = 0;
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) n++;
-  return n;
-};
-
-/** CPU and peak RSS (largest process) from GNU time -v's report. */
-function timeReport(timeFile: string) {
-  const report = readFileSync(timeFile, "utf8");
-  const field = (label: string) => Number(new RegExp(`${label}: ([\\d.]+)`).exec(report)?.[1] ?? Number.NaN);
-  return {
-    cpuS: field("User time \\(seconds\\)") + field("System time \\(seconds\\)"),
-    rssMb: field("Maximum resident set size \\(kbytes\\)") / 1024,
-  };
-}
-
-/**
- * Runs a shell command under GNU time with stdout piped to this process, which
- * copies it to the output file: wall and the time of the first byte on stdout
- * from our clock (from just before the spawn), CPU and peak RSS from time -v.
- */
-async function measureStreaming(c: Case, env: Record<string, string>): Promise<Measure> {
-  const timeFile = join(RESULTS, `${c.name}.time`);
-  const started = performance.now();
-  const child = Bun.spawn(["/usr/bin/time", "-v", "-o", timeFile, "bash", "-c", `set -o pipefail; ${c.command}`], {
-    env,
-    stdin: "ignore",
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const stderr = new Response(child.stderr).text();
-  const sink = Bun.file(c.out).writer();
-  let firstByteS: number | undefined;
-  for await (const chunk of child.stdout) {
-    firstByteS ??= (performance.now() - started) / 1000;
-    sink.write(chunk);
-  }
-  await sink.end();
-  const status = await child.exited;
-  const wallS = (performance.now() - started) / 1000;
-  if (status !== 0) throw new Error(`${c.name} failed (${status}): ${(await stderr).slice(-500)}`);
-  return { wallS, ...timeReport(timeFile), rows: c.rowsOf(c.out), firstByteS: firstByteS ?? Number.NaN };
-}
-
-/**
- * Runs a shell command under GNU time with stdout to the output file; wall from
- * our clock, CPU and peak RSS (largest process) from time -v. Spawned without
- * blocking this process, which answers the STS stand-in's requests meanwhile.
- */
-async function measure(c: Case, env: Record<string, string>): Promise<Measure> {
-  const timeFile = join(RESULTS, `${c.name}.time`);
-  const started = performance.now();
-  const child = Bun.spawn(
-    ["/usr/bin/time", "-v", "-o", timeFile, "bash", "-c", `set -o pipefail; ${c.command} > ${c.out}`],
-    { env, stdin: "ignore", stdout: "ignore", stderr: "pipe" },
-  );
-  const stderr = new Response(child.stderr).text();
-  const status = await child.exited;
-  const wallS = (performance.now() - started) / 1000;
-  if (status !== 0) throw new Error(`${c.name} failed (${status}): ${(await stderr).slice(-500)}`);
-  return { wallS, ...timeReport(timeFile), rows: c.rowsOf(c.out) };
-}
-
-async function runInterleaved(
-  cases: Case[],
-  env: Record<string, string>,
-  runs: number,
-): Promise<Map<string, Measure[]>> {
-  const results = new Map<string, Measure[]>(cases.map((c) => [c.name, []]));
-  for (let round = 0; round <= runs; round++) {
-    for (const c of cases) {
-      const m = c.firstByte === true ? await measureStreaming(c, env) : await measure(c, env);
-      const first = m.firstByteS === undefined ? "" : `  first byte ${m.firstByteS.toFixed(2)} s`;
-      log(
-        `  ${round === 0 ? "warm-up" : `round ${round}`}  ${c.name.padEnd(34)} ${m.wallS.toFixed(2)} s  ${m.rssMb.toFixed(0)} MB  ${m.rows} rows${first}`,
-      );
-      if (round > 0) results.get(c.name)?.push(m);
-    }
-  }
-  return results;
-}
-
-const summary = (ms: Measure[]): Measure => ({
-  wallS: median(ms.map((m) => m.wallS)),
-  bestWallS: Math.min(...ms.map((m) => m.wallS)),
-  cpuS: median(ms.map((m) => m.cpuS)),
-  rssMb: median(ms.map((m) => m.rssMb)),
-  rows: median(ms.map((m) => m.rows)),
-  ...(ms[0]?.firstByteS === undefined ? {} : { firstByteS: median(ms.map((m) => m.firstByteS ?? Number.NaN)) }),
-});
 
 async function seed(endpoint: string, table: string, count: number, seedValue: number, now: Date) {
   const client = localClient(endpoint);
@@ -254,7 +150,8 @@ try {
   const client = localClient(dynamo.endpoint);
   await createSessionTable(client, table);
   client.destroy();
-  await seed(dynamo.endpoint, table, N, 7, now);
+  // The table and export sections compare with this table.
+  if (SECTIONS.has("table") || SECTIONS.has("export")) await seed(dynamo.endpoint, table, N, 7, now);
 
   // One absolute cut-off for every tool, so their rows can be compared.
   const cutoff = new Date(now.getTime() - 30 * 86_400_000);
@@ -327,7 +224,7 @@ try {
   } else {
     log("note: aws or jq not installed; the AWS CLI + jq comparison is skipped");
   }
-  const chosen = cases.filter((c) => CASES.test(c.name));
+  const chosen = SECTIONS.has("table") ? cases.filter((c) => CASES.test(c.name)) : [];
 
   log(`\n== ${N.toLocaleString("en-US")} sessions: ${RUNS} measured rounds after a warm-up, interleaved`);
   const results = await runInterleaved(chosen, env, RUNS);
@@ -399,7 +296,7 @@ try {
     "| export | read | items read | rows matched | rows written | read / matched |",
     "|---|---|---:|---:|---:|---:|",
   ];
-  for (const [label, args] of indexCases) {
+  for (const [label, args] of SECTIONS.has("table") ? indexCases : []) {
     const r = indexedReads(["server-sessions", "--table", table, "--output", "csv", ...args], env);
     log(`  ${label}: ${r.plan}, read ${r.read}, matched ${r.matched}, wrote ${r.wrote}`);
     table2.push(
@@ -408,7 +305,7 @@ try {
   }
 
   log(`\n== start-up (median of ${STARTUP_RUNS}, interleaved with a bare Bun hello)`);
-  const startup = startupCases();
+  const startup = SECTIONS.has("table") ? startupCases() : [];
   for (const { label, ms, ratio } of startup) log(`  ${label}: ${ms.toFixed(1)} ms (${ratio.toFixed(2)}x)`);
 
   // Memory scaling: one table grown from the smallest size to the largest.
@@ -416,7 +313,7 @@ try {
   const memoryLines: string[] = [];
   type MemoryAt = { all: Measure; top: Measure; stream: Measure };
   const memoryAt = new Map<number, MemoryAt>();
-  if (MEMORY_NS.length > 0) {
+  if (MEMORY_NS.length > 0 && SECTIONS.has("table")) {
     log("\n== memory scaling");
     const memTable = "bench-memory";
     const c2 = localClient(dynamo.endpoint);
@@ -492,11 +389,7 @@ try {
   // Goals, each from this run's figures; a goal whose cases were not run says so.
   const goals: string[] = ["| goal | measured | met |", "|---|---|---|"];
   const goal = (what: string, value: number | undefined, shown: (v: number) => string, met: (v: number) => boolean) =>
-    goals.push(
-      value === undefined || Number.isNaN(value)
-        ? `| ${what} | not measured in this run | – |`
-        : `| ${what} | ${shown(value)} | ${met(value) ? "yes" : "**no**"} |`,
-    );
+    goals.push(goalRow(what, value, shown, met));
   const times = (v: number) => `${v.toFixed(2)}x the floor`;
   goal(
     `whole-table CSV (\`--limit 0\`, sorted, ${DEFAULT_SEGMENTS} segments) ≤ ${GOAL_WHOLE_TABLE_VS_FLOOR}x the floor`,
@@ -586,6 +479,43 @@ try {
     );
   }
 
+  // The export, verify and signing sections (moto's S3 and KMS on loopback).
+  const sections: Section[] = [];
+  if (["export", "verify", "sign"].some((name) => SECTIONS.has(name))) {
+    const moto = await sharedMoto();
+    if (SECTIONS.has("export")) {
+      sections.push(
+        await fromExportBenchmark({
+          env,
+          now,
+          cutoffText,
+          table,
+          sessions: N,
+          defaultSegments: DEFAULT_SEGMENTS,
+          runs: RUNS,
+          memorySizes: MEMORY_NS,
+          motoEndpoint: moto.endpoint,
+        }),
+      );
+    }
+    sections.push(
+      ...(await evidenceBenchmarks(
+        {
+          env,
+          now,
+          dynamoEndpoint: dynamo.endpoint,
+          archiveSessions: ARCHIVE_SESSIONS,
+          signSessions: N,
+          cutoffText,
+          runs: RUNS,
+          motoEndpoint: moto.endpoint,
+        },
+        SECTIONS,
+      )),
+    );
+  }
+  for (const section of sections) goals.push(...section.goals);
+
   const cpu = cpus()[0]?.model ?? "unknown CPU";
   const binarySize = (statSync(BINARY).size / 1048576).toFixed(0);
   markdown.push(
@@ -632,12 +562,20 @@ try {
   );
   if (table3.length > 0) markdown.push("## Memory as the table grows", "", ...table3, "", ...memoryLines, "");
   if (conclusions.length > 0) markdown.push("## Reading the numbers", "", ...conclusions, "");
-  if (process.env.BENCH_AUDIT !== "0") markdown.push(...(await auditBenchmark(dynamo.endpoint, env, dynamo.pid)));
+  for (const section of sections) markdown.push(...section.markdown);
+  if (SECTIONS.has("audit")) markdown.push(...(await auditBenchmark(dynamo.endpoint, env, dynamo.pid)));
   else markdown.push(...previousAuditSection());
-  const text = `${markdown.join("\n")}\n`;
+  const everySection = ALL_SECTIONS.every(
+    (name) => SECTIONS.has(name) || (name === "audit" && process.env.BENCH_AUDIT === "0"),
+  );
+  // A partial run prints its goals and sections only, and never rewrites the page.
+  const text = everySection
+    ? `${markdown.join("\n")}\n`
+    : `${["## Goals", "", ...goals, "", ...sections.flatMap((section) => section.markdown)].join("\n")}\n`;
   process.stdout.write(text);
-  if (process.env.BENCH_WRITE_DOCS !== "0") writeFileSync(join(ROOT, "docs", "benchmarks.md"), text);
+  if (everySection && process.env.BENCH_WRITE_DOCS !== "0") writeFileSync(join(ROOT, "docs", "benchmarks.md"), text);
 } finally {
   sts.stop();
+  await stopSharedMoto();
   await dynamo.stop();
 }

@@ -252,23 +252,24 @@ export class DynamoDBExportStore implements SessionStore {
         const decoder = new StringDecoder("utf8");
         let partial = "";
         let lineNumber = 0;
-        const line = async (text: string) => {
+        // Synchronous per line; a wait (progress, back-pressure) only every BATCH_ITEMS items.
+        const line = (text: string): boolean => {
           lineNumber++;
           onItem(itemOfLine(text, label, lineNumber));
           items++;
-          if (items % BATCH_ITEMS === 0) await report();
+          return items % BATCH_ITEMS === 0;
         };
         for await (const chunk of decompressed) {
           const text = partial + decoder.write(chunk);
           let start = 0;
           for (let end = text.indexOf("\n"); end !== -1; end = text.indexOf("\n", start)) {
-            await line(text.slice(start, end));
+            if (line(text.slice(start, end))) await report();
             start = end + 1;
           }
           partial = text.slice(start);
         }
         partial += decoder.end();
-        if (partial !== "") await line(partial);
+        if (partial !== "" && line(partial)) await report();
       };
       try {
         await pipeline(Readable.from(hashed()), createGunzip(), parse, { signal });
