@@ -3,7 +3,7 @@ import { type ConnectionOptions, requestHandlerOptions } from "./connection.ts";
 import { UsageError } from "./errors.ts";
 import { plainItemPages } from "./plain-items.ts";
 import { withoutUrlCredentials } from "./sdk-errors.ts";
-import { checkProfileExists, checkSharedConfigFiles } from "./shared-config.ts";
+import { checkedRegion, nonEmpty } from "./shared-config.ts";
 import { boundWholeAttempts } from "./whole-response.ts";
 
 export type { ConnectionOptions } from "./connection.ts";
@@ -38,10 +38,7 @@ export async function connectDynamo(
   opts: ConnectionOptions,
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<DynamoConnection> {
-  checkSharedConfigFiles(env);
-  checkProfileExists(env, opts.awsProfile);
-  // The JS SDK reads AWS_REGION but not AWS_DEFAULT_REGION; the AWS CLI reads both, in this order.
-  const explicitRegion = opts.region ?? nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION);
+  const explicitRegion = checkedRegion(opts, env);
   const client = new DynamoDBClient({
     ...(explicitRegion === undefined ? {} : { region: explicitRegion }),
     ...(opts.awsProfile === undefined ? {} : { profile: opts.awsProfile }),
@@ -60,8 +57,4 @@ export async function connectDynamo(
     throw new UsageError("no AWS region configured: pass --region or set AWS_REGION");
   }
   return { client, region, endpoint: endpointLabel(opts, env, region) };
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value === "" ? undefined : value;
 }

@@ -5,7 +5,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import { type ConnectionOptions, requestHandlerOptions } from "./connection.ts";
 import { InterruptedError, SentinelError, UsageError } from "./errors.ts";
 import { NETWORK_CODES, withoutUrlCredentials } from "./sdk-errors.ts";
-import { checkProfileExists, checkSharedConfigFiles } from "./shared-config.ts";
+import { checkedRegion, nonEmpty } from "./shared-config.ts";
 
 /** An S3 client and what it resolved, for messages and for reading on after a failed attempt. */
 export type S3Connection = {
@@ -32,10 +32,6 @@ export type S3ObjectStream = {
 /** Where an S3 failure happened, for the message. */
 export type S3ErrorContext = { operation: string; bucket: string; key: string; region: string; endpoint: string };
 
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value === "" ? undefined : value;
-}
-
 /** The endpoint the client is given, if any: flag, then AWS_ENDPOINT_URL_S3, then AWS_ENDPOINT_URL. */
 export function s3EndpointOverride(
   opts: Pick<ConnectionOptions, "endpointUrl">,
@@ -57,9 +53,7 @@ export async function connectS3(
   opts: ConnectionOptions,
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<S3Connection> {
-  checkSharedConfigFiles(env);
-  checkProfileExists(env, opts.awsProfile);
-  const explicitRegion = opts.region ?? nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION);
+  const explicitRegion = checkedRegion(opts, env);
   const endpoint = s3EndpointOverride(opts, env);
   const { S3Client } = await import("@aws-sdk/client-s3");
   const client = new S3Client({

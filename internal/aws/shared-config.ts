@@ -125,3 +125,23 @@ export function checkProfileExists(
     `profile "${profile}" (${source}) is not in the AWS config files (read: ${read.join(", ") || "none; HOME is not set"}): check the name, or create it with aws configure --profile ${profile}`,
   );
 }
+
+/** A setting's value, or undefined when it is unset or empty. */
+export function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === "" ? undefined : value;
+}
+
+/**
+ * Checks the shared config and credentials files and the profile, then gives
+ * the region the run names, if any: --region, AWS_REGION, AWS_DEFAULT_REGION
+ * (the JS SDK reads AWS_REGION but not AWS_DEFAULT_REGION; the AWS CLI reads
+ * both, in this order). Undefined leaves the region to the SDK's chain.
+ */
+export function checkedRegion(
+  opts: { region?: string; awsProfile?: string },
+  env: Readonly<Record<string, string | undefined>>,
+): string | undefined {
+  checkSharedConfigFiles(env);
+  checkProfileExists(env, opts.awsProfile);
+  return opts.region ?? nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION);
+}
