@@ -2,10 +2,10 @@
 // item without created_at (their sort key). A bulk `server-revoke` through the
 // index warns when DescribeTable counts more items in the table than in the
 // index; --scan selects by a parallel Scan of the whole table instead.
-import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
+import { afterAll, beforeAll, expect, test } from "bun:test";
 import { endpoint, freshTable, item } from "../support/dynamo.ts";
 import { type FakeSts, startFakeSts } from "../support/fake-sts.ts";
-import { type FaultProxy, startFaultProxy } from "../support/fault-proxy.ts";
+import { type FaultScript, startFaultProxy } from "../support/fault-proxy.ts";
 import { binaryEnv, runBinary } from "../support/run-binary.ts";
 import { snapshot } from "../support/table-snapshot.ts";
 
@@ -16,7 +16,6 @@ const OTHER = "00000000000000b1"; // another user's
 
 let table: string;
 let sts: FakeSts;
-let proxy: FaultProxy | undefined;
 
 beforeAll(async () => {
   table = await freshTable("revoke-gap", [
@@ -29,10 +28,16 @@ beforeAll(async () => {
 });
 
 afterAll(() => sts.stop());
-afterEach(async () => {
-  await proxy?.stop();
-  proxy = undefined;
-});
+
+/** Runs `run` with DynamoDB behind a fault proxy that `script` drives; the proxy stops after. */
+async function throughProxy<T>(script: FaultScript, run: (url: string) => Promise<T>): Promise<T> {
+  const proxy = await startFaultProxy(endpoint(), script);
+  try {
+    return await run(proxy.url);
+  } finally {
+    await proxy.stop();
+  }
+}
 
 const env = () => binaryEnv({ AWS_ENDPOINT_URL_DYNAMODB: endpoint(), AWS_ENDPOINT_URL_STS: sts.url });
 const revoke = (...args: string[]) =>
@@ -65,15 +70,9 @@ test.each([
 });
 
 test("DescribeTable refused: the warning says the counts could not be compared, and the revocation goes on", async () => {
-  proxy = await startFaultProxy(endpoint(), (_, target) =>
-    target.endsWith(".DescribeTable") ? "access-denied" : "pass",
-  );
-  const result = await runBinary(
-    [
-      ...["server-revoke", "--table", table, "--reason", "laptop stolen", "--user", "alice", "--dry-run"],
-      ...["--output", "json", "--endpoint-url", proxy.url],
-    ],
-    env(),
+  const denied = (_: number, target: string) => (target.endsWith(".DescribeTable") ? "access-denied" : "pass");
+  const result = await throughProxy(denied, (url) =>
+    revoke("--user", "alice", "--dry-run", "--output", "json", "--endpoint-url", url),
   );
   expect(result.code).toBe(0);
   expect(ids(result.stdout)).toEqual([INDEXED]);
@@ -91,19 +90,19 @@ test("through the index --yes revokes the indexed one and warns; --scan --yes th
   expect(first.stderr).toBe(`${gapWarning("gsi-user")}revoked 1 of 1 session (1 revoked)\n`);
   expect((await snapshot(table)).get(UNINDEXED)?.status).toEqual({ S: "active" });
 
-  proxy = await startFaultProxy(endpoint(), () => "pass");
   const before = await snapshot(table);
-  const second = await runBinary(
-    [
-      ...["server-revoke", "--table", table, "--reason", "laptop stolen", "--user", "alice", "--scan", "--yes"],
-      ...["--output", "json", "--endpoint-url", proxy.url],
-    ],
-    env(),
+  const seen: string[] = [];
+  const recording = (_: number, target: string) => {
+    seen.push(target);
+    return "pass" as const;
+  };
+  const second = await throughProxy(recording, (url) =>
+    revoke("--user", "alice", "--scan", "--yes", "--output", "json", "--endpoint-url", url),
   );
   expect(second.code).toBe(0);
   expect(second.stderr).toBe("revoked 1 of 1 session (1 revoked)\n");
   expect(ids(second.stdout)).toEqual([UNINDEXED]);
-  const targets = proxy.seen.map((r) => r.target.split(".")[1]);
+  const targets = seen.map((target) => target.split(".")[1]);
   expect(targets.filter((t) => t === "Scan").length).toBe(4);
   expect(targets).not.toContain("Query");
   const after = await snapshot(table);
