@@ -5,6 +5,7 @@ import { generateSessions } from "../../scripts/generate-sessions.ts";
 import { csvIds } from "../support/csv-ids.ts";
 import { endpoint, freshTable, item } from "../support/dynamo.ts";
 import { BINARY, binaryEnv, runBinary } from "../support/run-binary.ts";
+import { USAGE_ERRORS } from "../support/shared-cases.ts";
 
 const NOW = new Date();
 let table: string;
@@ -190,43 +191,20 @@ describe("listing through the binary", () => {
 
 describe("exit statuses and messages", () => {
   test.each([
-    [["server-sessions", "--bogus"], 'unknown flag "--bogus" for server-sessions: run sentinel server-sessions --help'],
-    [
-      ["server-sessions", "--table", "tbl", "--since", "yesterday"],
-      'invalid --since "yesterday": not a duration or a time, e.g. 7d, 1h30m, 2026-01-20 or 2026-01-20T10:30:00Z',
-    ],
-    [
-      ["server-sessions", "--table", "tbl", "--since", "2026-02-02", "--until", "2026-02-01"],
-      '--since "2026-02-02" is after --until "2026-02-01": the window must start before it ends, e.g. --since 30d --until 1d',
-    ],
-    [
-      ["server-sessions", "--table", "tbl", "--limit", "-1"],
-      'invalid --limit "-1": give a whole number, 0 for no limit',
-    ],
+    ...USAGE_ERRORS,
     [
       ["server-sessions", "--table", "tbl", "--status", "paused"],
       'invalid --status "paused": use one of active, revoked, expired',
     ],
     [
-      ["server-sessions", "--table", "tbl", "--output", "xml"],
-      'invalid --output "xml": use one of human, json, ndjson, csv',
-    ],
-    [
       ["server-sessions", "--table", "tbl", "--segments", "65"],
       'invalid --segments "65": give a whole number from 1 to 64',
-    ],
-    [["server-sessions", "--since", "1d"], "--table is required: pass --table NAME or set SENTINEL_SESSION_TABLE"],
-    [["server-sessions", "--table"], "--table needs a value"],
-    [
-      ["server-session", "XYZ", "--table", "tbl"],
-      'invalid session ID "XYZ": an ID is 16 hex characters, e.g. 0123456789abcdef',
     ],
     [
       ["server-session", "0123456789abcdef", "--table", "tbl", "--output", "csv"],
       'invalid --output "csv": use one of human, json',
     ],
-    [["frobnicate"], 'unknown command "frobnicate": run sentinel --help'],
-  ])("%p is a usage error (exit 2)", async (args, message) => {
+  ] as [string[], string][])("%p is a usage error (exit 2)", async (args, message) => {
     const result = await runBinary(args, env());
     expect(result.code).toBe(2);
     expect(result.stdout).toBe("");

@@ -2,8 +2,9 @@
 // line that names the flag and shows a valid value; accepted dates cover whole days.
 import { beforeAll, describe, expect, test } from "bun:test";
 import { csvIds } from "../support/csv-ids.ts";
-import { endpoint, freshTable, item } from "../support/dynamo.ts";
+import { endpoint, freshTable } from "../support/dynamo.ts";
 import { binaryEnv, runBinary } from "../support/run-binary.ts";
+import { dayEdgeItems } from "../support/shared-cases.ts";
 
 // A port nothing listens on: a refused value must stop the run before any request.
 const NOWHERE = "http://127.0.0.1:1";
@@ -79,17 +80,7 @@ describe("refused time values: exit 2, one error line", () => {
 describe("accepted time values against DynamoDB Local", () => {
   let table: string;
   beforeAll(async () => {
-    table = await freshTable("timevalues", [
-      item({ id: "00000000000000a1", created_at: "2026-11-26T23:59:59.999999999Z" }),
-      item({ id: "00000000000000a2", created_at: "2026-11-27T00:00:00Z" }),
-      item({ id: "00000000000000a3", created_at: "2026-11-27T12:00:00.5Z" }),
-      item({ id: "00000000000000a4", created_at: "2026-11-27T23:59:59.999999999Z" }),
-      // 2026-11-27T23:30:00Z: its text names the next day.
-      item({ id: "00000000000000a5", created_at: "2026-11-28T01:30:00+02:00" }),
-      item({ id: "00000000000000a6", created_at: "2026-11-28T00:00:00Z" }),
-      // 2026-11-28T00:30:00Z: its text names the day itself.
-      item({ id: "00000000000000a7", created_at: "2026-11-27T23:30:00-01:00" }),
-    ]);
+    table = await freshTable("timevalues", dayEdgeItems());
   });
 
   const exportIds = async (...args: string[]) => {

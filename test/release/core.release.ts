@@ -15,6 +15,7 @@ import { csvIds } from "../support/csv-ids.ts";
 import { endpoint, freshTable, item } from "../support/dynamo.ts";
 import { startFakeSts } from "../support/fake-sts.ts";
 import { expectedIds } from "../support/reference.ts";
+import { dayEdgeItems, USAGE_ERRORS } from "../support/shared-cases.ts";
 import { releaseTarget, runTarget, shellCommand, shellQuote } from "./target.ts";
 
 const target = releaseTarget();
@@ -174,15 +175,7 @@ describe("windows to the nanosecond", () => {
   // test/e2e/time-values.test.ts's table and expectations.
   let table: string;
   beforeAll(async () => {
-    table = await freshTable("release-times", [
-      item({ id: "00000000000000a1", created_at: "2026-11-26T23:59:59.999999999Z" }),
-      item({ id: "00000000000000a2", created_at: "2026-11-27T00:00:00Z" }),
-      item({ id: "00000000000000a3", created_at: "2026-11-27T12:00:00.5Z" }),
-      item({ id: "00000000000000a4", created_at: "2026-11-27T23:59:59.999999999Z" }),
-      item({ id: "00000000000000a5", created_at: "2026-11-28T01:30:00+02:00" }),
-      item({ id: "00000000000000a6", created_at: "2026-11-28T00:00:00Z" }),
-      item({ id: "00000000000000a7", created_at: "2026-11-27T23:30:00-01:00" }),
-    ]);
+    table = await freshTable("release-times", dayEdgeItems());
   });
   test.each([
     [
@@ -263,32 +256,7 @@ test("malformed items: rows in full, one warning, exit 3", async () => {
 
 describe("usage errors and exit statuses", () => {
   // test/e2e/binary.test.ts's messages.
-  test.each([
-    [["server-sessions", "--bogus"], 'unknown flag "--bogus" for server-sessions: run sentinel server-sessions --help'],
-    [
-      ["server-sessions", "--table", "tbl", "--since", "yesterday"],
-      'invalid --since "yesterday": not a duration or a time, e.g. 7d, 1h30m, 2026-01-20 or 2026-01-20T10:30:00Z',
-    ],
-    [
-      ["server-sessions", "--table", "tbl", "--since", "2026-02-02", "--until", "2026-02-01"],
-      '--since "2026-02-02" is after --until "2026-02-01": the window must start before it ends, e.g. --since 30d --until 1d',
-    ],
-    [
-      ["server-sessions", "--table", "tbl", "--limit", "-1"],
-      'invalid --limit "-1": give a whole number, 0 for no limit',
-    ],
-    [
-      ["server-sessions", "--table", "tbl", "--output", "xml"],
-      'invalid --output "xml": use one of human, json, ndjson, csv',
-    ],
-    [["server-sessions", "--since", "1d"], "--table is required: pass --table NAME or set SENTINEL_SESSION_TABLE"],
-    [["server-sessions", "--table"], "--table needs a value"],
-    [
-      ["server-session", "XYZ", "--table", "tbl"],
-      'invalid session ID "XYZ": an ID is 16 hex characters, e.g. 0123456789abcdef',
-    ],
-    [["frobnicate"], 'unknown command "frobnicate": run sentinel --help'],
-  ])("%p is a usage error (exit 2)", async (args, message) => {
+  test.each(USAGE_ERRORS)("%p is a usage error (exit 2)", async (args, message) => {
     const result = await run(args);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe("");
