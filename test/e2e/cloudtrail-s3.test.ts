@@ -199,23 +199,20 @@ describe("reading only the delivery range", () => {
     });
   });
 
+  /** Every event of the window as NDJSON, from the bucket. */
+  const windowArgs = () =>
+    ["--since", since.toISOString(), "--until", until.toISOString()].concat([
+      "--all-events",
+      "--output",
+      "ndjson",
+      "--cloudtrail-s3",
+      `s3://${bucket.name}`,
+    ]);
+
   test("lists only the day folders in range and fetches no file delivered before since", async () => {
     const proxy = await startS3FaultProxy(moto.endpoint, () => "pass");
     try {
-      const result = await audit(
-        [
-          "--since",
-          since.toISOString(),
-          "--until",
-          until.toISOString(),
-          "--all-events",
-          "--output",
-          "ndjson",
-          "--cloudtrail-s3",
-          `s3://${bucket.name}`,
-        ],
-        env({ AWS_ENDPOINT_URL_S3: proxy.url }),
-      );
+      const result = await audit(windowArgs(), env({ AWS_ENDPOINT_URL_S3: proxy.url }));
       expect(result.code).toBe(4);
       const ids = result.stdout
         .trim()
@@ -242,19 +239,7 @@ describe("reading only the delivery range", () => {
   });
 
   test("a file delivered 2 hours after until is read with --delivery-lag 3h", async () => {
-    const result = await audit([
-      "--since",
-      since.toISOString(),
-      "--until",
-      until.toISOString(),
-      "--all-events",
-      "--output",
-      "ndjson",
-      "--cloudtrail-s3",
-      `s3://${bucket.name}`,
-      "--delivery-lag",
-      "3h",
-    ]);
+    const result = await audit([...windowArgs(), "--delivery-lag", "3h"]);
     const ids = result.stdout
       .trim()
       .split("\n")
