@@ -11,6 +11,8 @@ export type Measure = {
   rssMb: number;
   rows: number;
   firstByteS?: number;
+  /** Of a streamed run: this process's performance.now() when the last byte on stdout arrived. */
+  lastByteAt?: number;
   /** Of a summary: the fastest round's wall. */
   bestWallS?: number;
 };
@@ -64,15 +66,23 @@ export async function measureStreaming(c: Case, env: Record<string, string>): Pr
   const stderr = new Response(child.stderr).text();
   const sink = Bun.file(c.out).writer();
   let firstByteS: number | undefined;
+  let lastByteAt: number | undefined;
   for await (const chunk of child.stdout) {
-    firstByteS ??= (performance.now() - started) / 1000;
+    lastByteAt = performance.now();
+    firstByteS ??= (lastByteAt - started) / 1000;
     sink.write(chunk);
   }
   await sink.end();
   const status = await child.exited;
   const wallS = (performance.now() - started) / 1000;
   if (status !== 0) throw new Error(`${c.name} failed (${status}): ${(await stderr).slice(-500)}`);
-  return { wallS, ...timeReport(timeFile), rows: c.rowsOf(c.out), firstByteS: firstByteS ?? Number.NaN };
+  return {
+    wallS,
+    ...timeReport(timeFile),
+    rows: c.rowsOf(c.out),
+    firstByteS: firstByteS ?? Number.NaN,
+    ...(lastByteAt === undefined ? {} : { lastByteAt }),
+  };
 }
 
 /**

@@ -40,8 +40,12 @@ export type FaultScript = (n: number, target: string, body: string) => Fault;
 
 export type FaultProxy = {
   url: string;
-  /** Requests seen so far, by operation. */
-  seen: { n: number; target: string; fault: Fault }[];
+  /**
+   * Requests seen so far, by operation; `at` and `answeredAt` are this
+   * process's performance.now() when the request arrived and when its
+   * forwarded answer was written back.
+   */
+  seen: { n: number; target: string; fault: Fault; at: number; answeredAt?: number }[];
   /** Resolves when the n-th request has been seen. */
   requestSeen(n: number): Promise<void>;
   /** Resolves when the connection that carried the n-th request is closed (by either side). */
@@ -128,7 +132,8 @@ export async function startFaultProxy(upstream: string, script: FaultScript): Pr
     const target = headers["x-amz-target"] ?? "";
     const n = seen.length + 1;
     const fault = script(n, target, body.toString("utf8"));
-    seen.push({ n, target, fault });
+    const entry: FaultProxy["seen"][number] = { n, target, fault, at: performance.now() };
+    seen.push(entry);
     closedOf.set(
       n,
       socket.destroyed ? Promise.resolve() : new Promise<void>((done) => void socket.once("close", () => done())),
@@ -184,6 +189,7 @@ export async function startFaultProxy(upstream: string, script: FaultScript): Pr
       trickle(socket, answerBody);
     } else {
       socket.write(raw);
+      entry.answeredAt = performance.now();
     }
   };
 
