@@ -8,6 +8,7 @@
 import { fstatSync, readFileSync, statSync, writeSync } from "node:fs";
 import { constants } from "node:os";
 import { InterruptedError, SentinelError } from "../../internal/aws/errors.ts";
+import { runCli } from "../../internal/cli/cli.ts";
 import type { Deps } from "../../internal/cli/deps.ts";
 import { ExitCode } from "../../internal/cli/exit-code.ts";
 import type { IO } from "../../internal/cli/io.ts";
@@ -210,7 +211,6 @@ async function main(): Promise<number> {
     if (stdoutWasClosed()) {
       throw new SentinelError("cannot write output: stdout is closed: redirect it to a file or a pipe");
     }
-    const { runCli } = await import("../../internal/cli/cli.ts");
     const code = await runCli(process.argv.slice(2), { io: textIO, version: versionLine(), commandDeps });
     // Stopped after the last write: still a stopped run, and it says so.
     if (stoppedBy !== undefined) throw new InterruptedError("interrupted");

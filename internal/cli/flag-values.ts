@@ -1,6 +1,5 @@
-import * as v from "valibot";
 import { UsageError } from "../aws/errors.ts";
-import { OUTPUT_FORMATS, type OutputFormat } from "../output/fields.ts";
+import type { OutputFormat } from "../output/fields.ts";
 import { SESSION_STATUSES, type SessionStatus } from "../session/session.ts";
 import { parseDuration } from "../timefilter/parse-when.ts";
 import type { RawValues } from "./argv.ts";
@@ -21,21 +20,17 @@ const TABLE = /^(?:[A-Za-z0-9_.-]{3,255}|arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{1
 const REGION = /^[a-z]{2,}(?:-[a-z0-9]+)+$/;
 const SESSION_ID = /^[0-9a-f]{16}$/;
 
-const schemas = {
-  table: v.pipe(v.string(), v.regex(TABLE)),
-  region: v.pipe(v.string(), v.maxLength(50), v.regex(REGION)),
-  status: v.picklist(SESSION_STATUSES),
-  text: v.pipe(v.string(), v.minLength(1), v.maxLength(2048)),
-  awsProfile: v.pipe(v.string(), v.minLength(1), v.maxLength(256), v.regex(NO_CONTROL_CHARS)),
-  output: v.picklist(OUTPUT_FORMATS),
-  count: v.pipe(v.string(), v.regex(/^\d{1,15}$/), v.transform(Number)),
-  endpointUrl: v.pipe(
-    v.string(),
-    v.url(),
-    v.check((url) => /^https?:$/.test(new URL(url).protocol)),
-  ),
-  sessionId: v.pipe(v.string(), v.regex(SESSION_ID)),
-};
+// Plain checks, not schemas: every usage error passes through this module,
+// and it loads before a command's first check (start-up, SPEC §6).
+const matches = (pattern: RegExp, value: string) => pattern.test(value);
+const lengthWithin = (value: string, min: number, max: number) => value.length >= min && value.length <= max;
+const COUNT = /^\d{1,15}$/;
+
+function isHttpUrl(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const { protocol } = new URL(value);
+  return protocol === "http:" || protocol === "https:";
+}
 
 /** Reads one flag's single value from the raw map. */
 export class FlagReader {
@@ -74,7 +69,7 @@ export function tableName(value: string | undefined, env: Readonly<Record<string
   if (name === undefined || (value === undefined && name === "")) {
     throw new UsageError("--table is required: pass --table NAME or set SENTINEL_SESSION_TABLE");
   }
-  if (!v.is(schemas.table, name)) {
+  if (!matches(TABLE, name)) {
     const source = value === undefined ? "SENTINEL_SESSION_TABLE" : "--table";
     throw invalid(source, name, "a table name is 3-255 characters of A-Z a-z 0-9 _ . - (e.g. sentinel-sessions)");
   }
@@ -82,13 +77,13 @@ export function tableName(value: string | undefined, env: Readonly<Record<string
 }
 
 export function region(value: string | undefined): string | undefined {
-  if (value !== undefined && !v.is(schemas.region, value))
+  if (value !== undefined && !(value.length <= 50 && matches(REGION, value)))
     throw invalid("--region", value, "use a region name like us-east-1");
   return value;
 }
 
 export function status(value: string | undefined): SessionStatus | undefined {
-  if (value !== undefined && !v.is(schemas.status, value)) {
+  if (value !== undefined && !(SESSION_STATUSES as readonly string[]).includes(value)) {
     throw invalid("--status", value, `use one of ${SESSION_STATUSES.join(", ")}`);
   }
   return value as SessionStatus | undefined;
@@ -96,14 +91,14 @@ export function status(value: string | undefined): SessionStatus | undefined {
 
 /** An exact-match filter value (--user, --profile): any non-empty text. */
 export function matchText(flag: string, value: string | undefined): string | undefined {
-  if (value !== undefined && !v.is(schemas.text, value)) {
+  if (value !== undefined && !lengthWithin(value, 1, 2048)) {
     throw invalid(flag, value, "give 1 to 2048 characters to match exactly");
   }
   return value;
 }
 
 export function awsProfile(value: string | undefined): string | undefined {
-  if (value !== undefined && !v.is(schemas.awsProfile, value)) {
+  if (value !== undefined && !(lengthWithin(value, 1, 256) && matches(NO_CONTROL_CHARS, value))) {
     throw invalid("--aws-profile", value, "give the name of a profile in your AWS config, e.g. audit");
   }
   return value;
@@ -111,14 +106,13 @@ export function awsProfile(value: string | undefined): string | undefined {
 
 export function outputFormat(value: string | undefined, allowed: readonly OutputFormat[]): OutputFormat {
   if (value === undefined) return "human";
-  if (!v.is(schemas.output, value) || !allowed.includes(value)) {
-    throw invalid("--output", value, `use one of ${allowed.join(", ")}`);
-  }
-  return value;
+  const format = allowed.find((name) => name === value);
+  if (format === undefined) throw invalid("--output", value, `use one of ${allowed.join(", ")}`);
+  return format;
 }
 
 export function endpointUrl(value: string | undefined): string | undefined {
-  if (value !== undefined && !v.is(schemas.endpointUrl, value)) {
+  if (value !== undefined && !isHttpUrl(value)) {
     throw invalid("--endpoint-url", value, "give an http or https URL, e.g. http://127.0.0.1:8000");
   }
   return value;
@@ -136,11 +130,9 @@ export function wholeNumber(
   max: number,
 ): number {
   if (value === undefined) return fallback;
-  const parsed = v.safeParse(schemas.count, value);
-  if (!parsed.success || parsed.output < min || parsed.output > max) {
-    throw invalid(flag, value, wholeNumberHint(min, max));
-  }
-  return parsed.output;
+  const parsed = matches(COUNT, value) ? Number(value) : Number.NaN;
+  if (!(parsed >= min && parsed <= max)) throw invalid(flag, value, wholeNumberHint(min, max));
+  return parsed;
 }
 
 /**
@@ -166,7 +158,6 @@ export function timeoutMs(value: string | undefined): number {
 /** A session ID: 16 hex characters, upper case read as lower case. */
 export function sessionId(value: string): string {
   const id = value.toLowerCase();
-  if (!v.is(schemas.sessionId, id))
-    throw invalid("session ID", value, "an ID is 16 hex characters, e.g. 0123456789abcdef");
+  if (!matches(SESSION_ID, id)) throw invalid("session ID", value, "an ID is 16 hex characters, e.g. 0123456789abcdef");
   return id;
 }
