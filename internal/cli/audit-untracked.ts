@@ -408,6 +408,7 @@ listed newest first; the exit status is 4 when there is at least one.`,
       "Events",
       "N",
       `with --cloudtrail-s3: objects read at once, ${S3_CONCURRENCY.min}-${S3_CONCURRENCY.max} (default: ${S3_CONCURRENCY.default})`,
+      { count: { min: S3_CONCURRENCY.min, max: S3_CONCURRENCY.max } },
     ),
     "validate-logs": toggle(
       "Events",

@@ -8,6 +8,7 @@ import { commandTable } from "./command-table.ts" with { type: "macro" };
 import { COMMAND_MODULES } from "./commands.ts";
 import type { Deps } from "./deps.ts";
 import { ExitCode } from "./exit-code.ts";
+import { checkFlagValues } from "./flag-syntax.ts";
 import { commandHelp, globalHelp, groupHelp, helpWidth } from "./help.ts";
 import type { IO } from "./io.ts";
 import { closest } from "./suggest.ts";
@@ -192,6 +193,9 @@ export async function runCli(args: readonly string[], deps: Deps | CliDeps): Pro
       .join(" ");
     throw new UsageError(`unexpected argument ${extra} for ${info.name}: run sentinel ${info.name} --help`);
   }
+  // Whole numbers and fixed values are checked from the table: such a usage
+  // error costs no more than --version.
+  checkFlagValues(info.flags, split.values);
   const [command, { FlagReader }] = await Promise.all([loadCommand(info), import("./flag-values.ts")]);
   const parsed: ParsedArgs = {
     flags: new FlagReader(split.values),

@@ -13,8 +13,10 @@ export type FlagSpec = {
   help: string;
   /** The value's placeholder in help, e.g. NAME. */
   placeholder?: string;
-  /** The only values allowed, for help, messages and shell completion. */
+  /** The only values allowed, for help, messages and shell completion; checked before the command loads. */
   values?: readonly string[];
+  /** A whole number in this range (inclusive), checked before the command loads (flag-syntax.ts). */
+  count?: { readonly min: number; readonly max: number };
   /** Value kind for shell completion. */
   complete?: "file" | "directory";
   /** The names a comma-separated value is made of (`--columns id,user`), for shell completion. */

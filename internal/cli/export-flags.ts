@@ -16,6 +16,7 @@ export const FROM_EXPORT_FLAGS: Flags = {
     "Source",
     "N",
     `with --from-export: data files read at once, ${S3_CONCURRENCY.min}-${S3_CONCURRENCY.max} (default: ${S3_CONCURRENCY.default})`,
+    { count: { min: S3_CONCURRENCY.min, max: S3_CONCURRENCY.max } },
   ),
 };
 

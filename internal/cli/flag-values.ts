@@ -3,6 +3,9 @@ import type { OutputFormat } from "../output/fields.ts";
 import { SESSION_STATUSES, type SessionStatus } from "../session/session.ts";
 import { parseDuration } from "../timefilter/parse-when.ts";
 import type { RawValues } from "./argv.ts";
+import { fixedValue, invalidValue, readWholeNumber } from "./flag-syntax.ts";
+
+export { wholeNumberHint } from "./flag-syntax.ts";
 
 /** Flag defaults, documented in docs/guide/commands.md. */
 export const DEFAULTS = {
@@ -24,7 +27,6 @@ const SESSION_ID = /^[0-9a-f]{16}$/;
 // and it loads before a command's first check (start-up, SPEC §6).
 const matches = (pattern: RegExp, value: string) => pattern.test(value);
 const lengthWithin = (value: string, min: number, max: number) => value.length >= min && value.length <= max;
-const COUNT = /^\d{1,15}$/;
 
 function isHttpUrl(value: string): boolean {
   if (!URL.canParse(value)) return false;
@@ -59,9 +61,7 @@ export class FlagReader {
   }
 }
 
-function invalid(flag: string, value: string, hint: string): UsageError {
-  return new UsageError(`invalid ${flag} ${JSON.stringify(value)}: ${hint}`);
-}
+const invalid = invalidValue;
 
 /** Table name from the flag or SENTINEL_SESSION_TABLE. */
 export function tableName(value: string | undefined, env: Readonly<Record<string, string | undefined>>): string {
@@ -83,10 +83,7 @@ export function region(value: string | undefined): string | undefined {
 }
 
 export function status(value: string | undefined): SessionStatus | undefined {
-  if (value !== undefined && !(SESSION_STATUSES as readonly string[]).includes(value)) {
-    throw invalid("--status", value, `use one of ${SESSION_STATUSES.join(", ")}`);
-  }
-  return value as SessionStatus | undefined;
+  return value === undefined ? undefined : fixedValue("--status", value, SESSION_STATUSES);
 }
 
 /** An exact-match filter value (--user, --profile): any non-empty text. */
@@ -106,9 +103,7 @@ export function awsProfile(value: string | undefined): string | undefined {
 
 export function outputFormat(value: string | undefined, allowed: readonly OutputFormat[]): OutputFormat {
   if (value === undefined) return "human";
-  const format = allowed.find((name) => name === value);
-  if (format === undefined) throw invalid("--output", value, `use one of ${allowed.join(", ")}`);
-  return format;
+  return fixedValue("--output", value, allowed);
 }
 
 export function endpointUrl(value: string | undefined): string | undefined {
@@ -129,20 +124,7 @@ export function wholeNumber(
   min: number,
   max: number,
 ): number {
-  if (value === undefined) return fallback;
-  const parsed = matches(COUNT, value) ? Number(value) : Number.NaN;
-  if (!(parsed >= min && parsed <= max)) throw invalid(flag, value, wholeNumberHint(min, max));
-  return parsed;
-}
-
-/**
- * How a person reads the range of a whole number.
- * @example wholeNumberHint(0, Number.MAX_SAFE_INTEGER) // "give a whole number, 0 for no limit"
- * @example wholeNumberHint(1, 64) // "give a whole number from 1 to 64"
- */
-export function wholeNumberHint(min: number, max: number): string {
-  if (max < Number.MAX_SAFE_INTEGER) return `give a whole number from ${min} to ${max}`;
-  return min === 0 ? "give a whole number, 0 for no limit" : `give a whole number of at least ${min}`;
+  return value === undefined ? fallback : readWholeNumber(flag, value, min, max);
 }
 
 /** --timeout: a positive duration up to one hour, in milliseconds. */

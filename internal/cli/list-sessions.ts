@@ -13,6 +13,7 @@ import { CONNECTION_FLAGS, connectionOptions } from "./connection-flags.ts";
 import type { Deps } from "./deps.ts";
 import type { ExitCode } from "./exit-code.ts";
 import { exportTable, FROM_EXPORT_FLAGS, fromExportOption } from "./export-flags.ts";
+import { fixedValue } from "./flag-syntax.ts";
 import * as flag from "./flag-values.ts";
 import { SIGNING_FLAGS, signingOption } from "./signing-flags.ts";
 import { closest } from "./suggest.ts";
@@ -32,6 +33,10 @@ export type ListSessionsOptions = {
 };
 
 const DEFAULT_SETTLE_NANOS = 5 * 60e9;
+/** --limit: 0 is no limit. */
+const LIMIT = { min: 0, max: Number.MAX_SAFE_INTEGER } as const;
+const SEGMENTS = { min: 1, max: 64 } as const;
+const ORDERS = ["newest", "none"] as const;
 
 /**
  * The names of `--columns`, in the order given; `all` is every column.
@@ -96,6 +101,7 @@ ties by id). With no filter at all, lists the caller's own sessions (STS identit
       "Output",
       "N",
       `the N newest matching sessions; 0 = all\n(default: ${flag.DEFAULTS.limit} for human, all for json, ndjson and csv)`,
+      { count: LIMIT },
     ),
     output: oneOf("Output", "FORMAT", OUTPUT_FORMATS, "human, json, ndjson or csv (default: human)", {
       aliases: ["format"],
@@ -110,7 +116,7 @@ ties by id). With no filter at all, lists the caller's own sessions (STS identit
     order: oneOf(
       "Output",
       "ORDER",
-      ["newest", "none"],
+      ORDERS,
       "newest (default): newest first; none: rows as they are read,\nunsorted, in memory independent of their number",
     ),
     "no-formula-guard": toggle("Output", "do not prefix CSV cells starting with = + - @ TAB CR with '"),
@@ -135,7 +141,12 @@ ties by id). With no filter at all, lists the caller's own sessions (STS identit
     ...SIGNING_FLAGS,
     ...FROM_EXPORT_FLAGS,
     ...CONNECTION_FLAGS,
-    segments: value("Connection", "N", `parallel scan segments, 1-64 (default: ${flag.DEFAULTS.segments})`),
+    segments: value(
+      "Connection",
+      "N",
+      `parallel scan segments, ${SEGMENTS.min}-${SEGMENTS.max} (default: ${flag.DEFAULTS.segments})`,
+      { count: SEGMENTS },
+    ),
   },
   examples: [
     "sentinel server-sessions --table sentinel-sessions --since 30d --output csv > sessions.csv",
@@ -158,13 +169,11 @@ ties by id). With no filter at all, lists the caller's own sessions (STS identit
     const manifest = raw.text("manifest");
     const signWith = signingOption((name) => raw.text(name), manifest);
     const columnsText = raw.text("columns");
-    const order = raw.text("order");
-    if (order !== undefined && order !== "newest" && order !== "none") {
-      throw new UsageError(`invalid --order ${JSON.stringify(order)}: use newest or none`);
-    }
+    const orderText = raw.text("order");
+    const order = orderText === undefined ? "newest" : fixedValue("--order", orderText, ORDERS);
     // An export is complete unless asked otherwise; a terminal table shows a screenful.
     const defaultLimit = output === "human" && checkpoint === undefined ? flag.DEFAULTS.limit : 0;
-    const limit = flag.wholeNumber("--limit", raw.text("limit"), defaultLimit, 0, Number.MAX_SAFE_INTEGER);
+    const limit = flag.wholeNumber("--limit", raw.text("limit"), defaultLimit, LIMIT.min, LIMIT.max);
     if (checkpoint !== undefined && limit !== 0) {
       throw new UsageError(`--checkpoint exports are complete: drop --limit ${limit} (or give --limit 0)`);
     }
@@ -219,7 +228,13 @@ ties by id). With no filter at all, lists the caller's own sessions (STS identit
       table: fromExport === undefined ? flag.tableName(raw.text("table"), io.env) : exportTable(parsed),
       ...(fromExport === undefined ? {} : { fromExport }),
       connection: connectionOptions(parsed),
-      segments: flag.wholeNumber("--segments", raw.text("segments"), flag.DEFAULTS.segments, 1, 64),
+      segments: flag.wholeNumber(
+        "--segments",
+        raw.text("segments"),
+        flag.DEFAULTS.segments,
+        SEGMENTS.min,
+        SEGMENTS.max,
+      ),
       quiet: parsed.has("quiet"),
       debug: parsed.has("debug"),
       export: {
@@ -243,7 +258,7 @@ ties by id). With no filter at all, lists the caller's own sessions (STS identit
             }),
         argv: parsed.argv,
         ...(columnsText === undefined ? {} : { columns: parseColumns(columnsText) }),
-        order: (raw.text("order") ?? "newest") as "newest" | "none",
+        order,
       },
     };
   },

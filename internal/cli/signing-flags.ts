@@ -1,5 +1,6 @@
 import { UsageError } from "../aws/errors.ts";
 import { type FlagSpec, value } from "./command.ts";
+import { fixedValue } from "./flag-syntax.ts";
 
 /** The algorithms KMS signs with (SPEC §13.2 picks the key's default when none is given). */
 export const SIGNING_ALGORITHMS = [
@@ -44,10 +45,7 @@ export function signingOption(
   if (manifest === undefined) {
     throw new UsageError("--sign-with signs the manifest: add --manifest FILE");
   }
-  if (algorithm !== undefined && !(SIGNING_ALGORITHMS as readonly string[]).includes(algorithm)) {
-    throw new UsageError(
-      `invalid --signing-algorithm ${JSON.stringify(algorithm)}: use one of ${SIGNING_ALGORITHMS.join(", ")}`,
-    );
-  }
-  return algorithm === undefined ? { keyId } : { keyId, algorithm };
+  return algorithm === undefined
+    ? { keyId }
+    : { keyId, algorithm: fixedValue("--signing-algorithm", algorithm, SIGNING_ALGORITHMS) };
 }

@@ -339,7 +339,7 @@ describe("--order none", () => {
   test("--order newest|none only", async () => {
     const result = await runBinary(["server-sessions", "--table", table, "--order", "oldest"], env());
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe('error: invalid --order "oldest": use newest or none\n');
+    expect(result.stderr).toBe('error: invalid --order "oldest": use one of newest, none\n');
   });
 });
 

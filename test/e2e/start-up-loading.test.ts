@@ -70,6 +70,11 @@ describe("the bundle evaluates no AWS SDK, csv-stringify or command module", () 
     [["sessions"], 2],
     [["server-sessions", "--stauts", "active"], 2],
     [["server-sessions", "--status"], 2],
+    // Whole numbers and fixed values are checked from the command table.
+    [["server-sessions", "--table", "abc", "--limit", "x"], 2],
+    [["server-sessions", "--status", "paused"], 2],
+    [["server-session", "0123456789abcdef", "--output", "csv"], 2],
+    [["audit", "untracked-sessions", "--s3-concurrency", "0"], 2],
   ])("for %p (exit %p)", (args, code) => {
     const run = evaluated(args);
     expect(run.code).toBe(code);
@@ -77,7 +82,7 @@ describe("the bundle evaluates no AWS SDK, csv-stringify or command module", () 
   });
 
   test("a flag value checked by the command loads that command's module, and nothing of the SDK", () => {
-    const run = evaluated(["server-sessions", "--table", "abc", "--limit", "x"]);
+    const run = evaluated(["server-sessions", "--table", "abc", "--since", "x"]);
     expect(run.code).toBe(2);
     expect(run.modules).toEqual(["internal/cli/list-sessions.ts"]);
   });
