@@ -47,6 +47,10 @@ test.each([
   ],
   [["-u"], 'unknown flag "-u" for x: run sentinel x --help'],
   [["--quiet=yes"], "--quiet takes no value: give --quiet alone"],
+  // Names every object inherits are no flags.
+  [["--constructor", "x"], 'unknown flag "--constructor" for x: run sentinel x --help'],
+  [["--__proto__=x"], 'unknown flag "--__proto__" for x: run sentinel x --help'],
+  [["--hasOwnProperty"], 'unknown flag "--hasOwnProperty" for x: run sentinel x --help'],
 ])("splitArgs(%p) is a usage error: %s", (tokens, message) => {
   expect(() => splitArgs(tokens, FLAGS, "x")).toThrow(new UsageError(message));
 });

@@ -43,7 +43,8 @@ export type SplitArgs = {
 
 /** The canonical name of a flag as typed (`format` → `output`), or undefined when the command has none such. */
 export function canonicalFlag(flags: Flags, typed: string): [string, FlagSpec] | undefined {
-  const own = flags[typed];
+  // Own entries only: `--constructor` or `--__proto__` is no flag of any command.
+  const own = Object.hasOwn(flags, typed) ? flags[typed] : undefined;
   if (own !== undefined) return [typed, own];
   for (const [name, spec] of Object.entries(flags)) if (spec.aliases?.includes(typed)) return [name, spec];
   return undefined;

@@ -43,7 +43,7 @@ export function fixedValue<T extends string>(flag: string, value: string, allowe
  */
 export function checkFlagValues(flags: Flags, values: RawValues): void {
   for (const [name, given] of values) {
-    const spec = flags[name];
+    const spec = Object.hasOwn(flags, name) ? flags[name] : undefined;
     const value = given[0];
     if (spec === undefined || given.length !== 1 || value === undefined) continue;
     if (spec.count !== undefined) readWholeNumber(`--${name}`, value, spec.count.min, spec.count.max);

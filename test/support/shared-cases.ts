@@ -25,6 +25,11 @@ export const USAGE_ERRORS: [string[], string][] = [
     'invalid session ID "XYZ": an ID is 16 hex characters, e.g. 0123456789abcdef',
   ],
   [["frobnicate"], 'unknown command "frobnicate": run sentinel --help'],
+  // A name every object inherits is no flag.
+  [
+    ["server-sessions", "--table", "tbl", "--constructor", "x"],
+    'unknown flag "--constructor" for server-sessions: run sentinel server-sessions --help',
+  ],
 ];
 
 /**
