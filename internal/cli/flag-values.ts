@@ -3,7 +3,7 @@ import type { OutputFormat } from "../output/fields.ts";
 import { SESSION_STATUSES, type SessionStatus } from "../session/session.ts";
 import { parseDuration } from "../timefilter/parse-when.ts";
 import type { RawValues } from "./argv.ts";
-import { fixedValue, invalidValue, readWholeNumber } from "./flag-syntax.ts";
+import { fixedValue, invalidValue as invalid, readWholeNumber } from "./flag-syntax.ts";
 
 export { wholeNumberHint } from "./flag-syntax.ts";
 
@@ -23,9 +23,8 @@ const TABLE = /^(?:[A-Za-z0-9_.-]{3,255}|arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{1
 const REGION = /^[a-z]{2,}(?:-[a-z0-9]+)+$/;
 const SESSION_ID = /^[0-9a-f]{16}$/;
 
-// Plain checks, not schemas: every usage error passes through this module,
-// and it loads before a command's first check (start-up, SPEC §6).
-const matches = (pattern: RegExp, value: string) => pattern.test(value);
+// Plain checks, not schemas: this module loads before a command's first check,
+// so every usage error pays for what it imports.
 const lengthWithin = (value: string, min: number, max: number) => value.length >= min && value.length <= max;
 
 function isHttpUrl(value: string): boolean {
@@ -61,15 +60,13 @@ export class FlagReader {
   }
 }
 
-const invalid = invalidValue;
-
 /** Table name from the flag or SENTINEL_SESSION_TABLE. */
 export function tableName(value: string | undefined, env: Readonly<Record<string, string | undefined>>): string {
   const name = value ?? env.SENTINEL_SESSION_TABLE;
   if (name === undefined || (value === undefined && name === "")) {
     throw new UsageError("--table is required: pass --table NAME or set SENTINEL_SESSION_TABLE");
   }
-  if (!matches(TABLE, name)) {
+  if (!TABLE.test(name)) {
     const source = value === undefined ? "SENTINEL_SESSION_TABLE" : "--table";
     throw invalid(source, name, "a table name is 3-255 characters of A-Z a-z 0-9 _ . - (e.g. sentinel-sessions)");
   }
@@ -77,7 +74,7 @@ export function tableName(value: string | undefined, env: Readonly<Record<string
 }
 
 export function region(value: string | undefined): string | undefined {
-  if (value !== undefined && !(value.length <= 50 && matches(REGION, value)))
+  if (value !== undefined && !(value.length <= 50 && REGION.test(value)))
     throw invalid("--region", value, "use a region name like us-east-1");
   return value;
 }
@@ -95,7 +92,7 @@ export function matchText(flag: string, value: string | undefined): string | und
 }
 
 export function awsProfile(value: string | undefined): string | undefined {
-  if (value !== undefined && !(lengthWithin(value, 1, 256) && matches(NO_CONTROL_CHARS, value))) {
+  if (value !== undefined && !(lengthWithin(value, 1, 256) && NO_CONTROL_CHARS.test(value))) {
     throw invalid("--aws-profile", value, "give the name of a profile in your AWS config, e.g. audit");
   }
   return value;
@@ -140,6 +137,6 @@ export function timeoutMs(value: string | undefined): number {
 /** A session ID: 16 hex characters, upper case read as lower case. */
 export function sessionId(value: string): string {
   const id = value.toLowerCase();
-  if (!matches(SESSION_ID, id)) throw invalid("session ID", value, "an ID is 16 hex characters, e.g. 0123456789abcdef");
+  if (!SESSION_ID.test(id)) throw invalid("session ID", value, "an ID is 16 hex characters, e.g. 0123456789abcdef");
   return id;
 }
