@@ -1,7 +1,7 @@
 import type { ConnectionOptions } from "../aws/connection.ts";
 import { requestHandlerOptions } from "../aws/connection.ts";
 import { InterruptedError, SentinelError } from "../aws/errors.ts";
-import { withoutUrlCredentials } from "../aws/sdk-errors.ts";
+import { errorCode, failureDetail, type SdkError, withoutUrlCredentials } from "../aws/sdk-errors.ts";
 import { boundWholeAttempts } from "../aws/whole-response.ts";
 import type { Instant } from "../timefilter/instant.ts";
 import type { TimeWindow } from "../timefilter/parse-when.ts";
@@ -174,11 +174,6 @@ class PageQueue<T> {
   }
 }
 
-type SdkError = Error & {
-  code?: string;
-  $metadata?: { requestId?: string; httpStatusCode?: number; attempts?: number };
-};
-
 /** One actionable line for a failed LookupEvents call (SPEC §6). */
 function cloudTrailError(error: unknown, region: string, endpoint: string): Error {
   if (error instanceof SentinelError || error instanceof InterruptedError) return error;
@@ -186,15 +181,9 @@ function cloudTrailError(error: unknown, region: string, endpoint: string): Erro
   if (e.name === "AbortError") return new InterruptedError("interrupted");
   const message = (e.message ?? "").split("\n", 1)[0]?.trim() ?? "";
   const attempts = e.$metadata?.attempts;
-  const debugDetail = [
-    `LookupEvents failed: ${e.name}: ${message}`,
-    e.$metadata?.requestId ? `request id ${e.$metadata.requestId}` : "",
-    attempts ? `attempts ${attempts}` : "",
-  ]
-    .filter(Boolean)
-    .join("; ");
+  const debugDetail = failureDetail("LookupEvents", e);
   const make = (text: string) => new SentinelError(text, { cause: error, debugDetail });
-  const code = e.code ?? (e as { cause?: { code?: string } }).cause?.code;
+  const code = errorCode(e);
   if (e.name === "AccessDeniedException" || e.name === "AccessDenied") {
     return make(
       `access denied for cloudtrail:LookupEvents in ${region}: ${message}; grant it (docs/guide/install.md) or read log files with --cloudtrail-logs`,

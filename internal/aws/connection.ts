@@ -1,3 +1,5 @@
+import { UsageError } from "./errors.ts";
+
 /** How to reach AWS: flags of SPEC §2 plus the reliability settings. */
 export type ConnectionOptions = {
   region?: string;
@@ -25,4 +27,20 @@ export function requestHandlerOptions(opts: ConnectionOptions) {
     httpAgent: { keepAlive: true, maxSockets: 64 },
     httpsAgent: { keepAlive: true, maxSockets: 64 },
   };
+}
+
+/**
+ * The region a new client settled on (flag, environment or profile), or a
+ * usage error once the client is closed: no call can go anywhere without one.
+ */
+export async function resolvedRegion(client: {
+  config: { region(): Promise<string> };
+  destroy(): void;
+}): Promise<string> {
+  try {
+    return await client.config.region();
+  } catch {
+    client.destroy();
+    throw new UsageError("no AWS region configured: pass --region or set AWS_REGION");
+  }
 }

@@ -1,6 +1,5 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { type ConnectionOptions, requestHandlerOptions } from "./connection.ts";
-import { UsageError } from "./errors.ts";
+import { type ConnectionOptions, requestHandlerOptions, resolvedRegion } from "./connection.ts";
 import { plainItemPages } from "./plain-items.ts";
 import { withoutUrlCredentials } from "./sdk-errors.ts";
 import { checkedRegion, nonEmpty } from "./shared-config.ts";
@@ -49,12 +48,6 @@ export async function connectDynamo(
   });
   boundWholeAttempts(client, opts.timeoutMs, { jsonObjects: true });
   plainItemPages(client);
-  let region: string;
-  try {
-    region = await client.config.region();
-  } catch {
-    client.destroy();
-    throw new UsageError("no AWS region configured: pass --region or set AWS_REGION");
-  }
+  const region = await resolvedRegion(client);
   return { client, region, endpoint: endpointLabel(opts, env, region) };
 }

@@ -2,9 +2,16 @@
 // CloudTrail's trail bucket too. The client is created on first use, so a run
 // that reads no bucket never loads the S3 SDK.
 import type { S3Client } from "@aws-sdk/client-s3";
-import { type ConnectionOptions, requestHandlerOptions } from "./connection.ts";
+import { type ConnectionOptions, requestHandlerOptions, resolvedRegion } from "./connection.ts";
 import { InterruptedError, SentinelError, UsageError } from "./errors.ts";
-import { NETWORK_CODES, withoutUrlCredentials } from "./sdk-errors.ts";
+import {
+  errorCode,
+  failureDetail,
+  firstLine,
+  NETWORK_CODES,
+  type SdkError,
+  withoutUrlCredentials,
+} from "./sdk-errors.ts";
 import { checkedRegion, nonEmpty } from "./shared-config.ts";
 
 /** An S3 client and what it resolved, for messages and for reading on after a failed attempt. */
@@ -67,13 +74,7 @@ export async function connectS3(
     retryMode: "standard",
     requestHandler: requestHandlerOptions(opts),
   });
-  let region: string;
-  try {
-    region = await client.config.region();
-  } catch {
-    client.destroy();
-    throw new UsageError("no AWS region configured: pass --region or set AWS_REGION");
-  }
+  const region = await resolvedRegion(client);
   return {
     client,
     region,
@@ -213,10 +214,8 @@ export async function openWhole(
   return { metadata: first.metadata, body: body() };
 }
 
-type SdkError = Error & {
-  code?: string;
+type S3SdkError = SdkError & {
   Code?: string;
-  $metadata?: { requestId?: string; httpStatusCode?: number; attempts?: number };
   $response?: { headers?: Record<string, string | undefined> };
 };
 
@@ -230,27 +229,17 @@ const CREDENTIAL_REJECTED = new Set([
   "TokenRefreshRequired",
 ]);
 
-function firstLine(text: string): string {
-  return withoutUrlCredentials(text.split("\n", 1)[0]?.trim() ?? "");
-}
-
 /** Turns an S3 SDK failure into one actionable line (SPEC §6), naming the object as `s3://bucket/key`. */
 export function toS3Error(error: unknown, context: S3ErrorContext): Error {
   if (error instanceof SentinelError || error instanceof InterruptedError || error instanceof UsageError) return error;
-  const e = (error instanceof Error ? error : new Error(String(error))) as SdkError;
+  const e = (error instanceof Error ? error : new Error(String(error))) as S3SdkError;
   if (e.name === "AbortError") return new InterruptedError("interrupted");
   const endpoint = withoutUrlCredentials(context.endpoint);
   const uri = `s3://${context.bucket}/${context.key}`;
   const attempts = e.$metadata?.attempts;
-  const detail = [
-    `${context.operation} ${uri} failed: ${e.name}: ${firstLine(e.message)}`,
-    e.$metadata?.requestId ? `request id ${e.$metadata.requestId}` : "",
-    attempts ? `attempts ${attempts}` : "",
-  ]
-    .filter(Boolean)
-    .join("; ");
+  const detail = failureDetail(`${context.operation} ${uri}`, e);
   const make = (message: string) => new SentinelError(message, { cause: error, debugDetail: detail });
-  const code = e.code ?? (e as { cause?: { code?: string } }).cause?.code;
+  const code = errorCode(e);
   const status = e.$metadata?.httpStatusCode;
   if (e.name === "NoSuchBucket") {
     return make(`bucket "${context.bucket}" not found (reading ${uri}): check the URI`);

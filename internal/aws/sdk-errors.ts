@@ -3,8 +3,10 @@ import { InterruptedError, SentinelError } from "./errors.ts";
 /** What the failing call was about, for the message. */
 export type ErrorContext = { operation: string; table: string; region: string; endpoint: string };
 
-type SdkError = Error & {
+/** An error as the AWS SDK throws it: its name, a system code on it or its cause, the response's metadata. */
+export type SdkError = Error & {
   code?: string;
+  cause?: { code?: string };
   $metadata?: { requestId?: string; httpStatusCode?: number; attempts?: number };
   $fault?: string;
 };
@@ -38,8 +40,30 @@ export function withoutUrlCredentials(text: string): string {
   return text.replace(URL_CREDENTIALS, "$1***@");
 }
 
-function firstLine(text: string): string {
+/** The first line of an SDK message, without URL credentials. */
+export function firstLine(text: string): string {
   return withoutUrlCredentials(text.split("\n", 1)[0]?.trim() ?? "");
+}
+
+/**
+ * The --debug line of a failed call: what failed, the error's name and first
+ * line, and the request id and attempts when the SDK has them.
+ * @example failureDetail("Scan", e) // "Scan failed: ThrottlingException: Rate exceeded; request id R1; attempts 5"
+ */
+export function failureDetail(what: string, e: SdkError): string {
+  const attempts = e.$metadata?.attempts;
+  return [
+    `${what} failed: ${e.name}: ${firstLine(e.message)}`,
+    e.$metadata?.requestId ? `request id ${e.$metadata.requestId}` : "",
+    attempts ? `attempts ${attempts}` : "",
+  ]
+    .filter(Boolean)
+    .join("; ");
+}
+
+/** The system error code of a failed connection (ECONNREFUSED…), on the error or on its cause. */
+export function errorCode(e: SdkError): string | undefined {
+  return e.code ?? e.cause?.code;
 }
 
 /**
@@ -60,15 +84,9 @@ export function toSentinelError(error: unknown, context: ErrorContext): Error {
   if (e.name === "AbortError") return new InterruptedError("interrupted");
   const ctx = { ...context, endpoint: withoutUrlCredentials(context.endpoint) };
   const attempts = e.$metadata?.attempts;
-  const detail = [
-    `${ctx.operation} failed: ${e.name}: ${firstLine(e.message)}`,
-    e.$metadata?.requestId ? `request id ${e.$metadata.requestId}` : "",
-    attempts ? `attempts ${attempts}` : "",
-  ]
-    .filter(Boolean)
-    .join("; ");
+  const detail = failureDetail(ctx.operation, e);
   const make = (message: string) => new SentinelError(message, { cause: error, debugDetail: detail });
-  const code = e.code ?? (e as { cause?: { code?: string } }).cause?.code;
+  const code = errorCode(e);
   if (isUnreadableAnswer(e)) {
     const what =
       e.name === "UnexpectedAnswerError"
