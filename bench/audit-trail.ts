@@ -10,8 +10,9 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
-import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { S3Client } from "@aws-sdk/client-s3";
 import { startFakeCloudTrail } from "../scripts/fake-cloudtrail.ts";
+import { putObjects } from "../scripts/sample-buckets.ts";
 import { type TrailKey, trailKey, type WrittenDigest, writeDigest } from "../test/support/cloudtrail-digest-writer.ts";
 import { type RunningMoto, sharedMoto, stopSharedMoto } from "../test/support/moto.ts";
 import { ACCOUNT, DAY, logFile, PER_FILE, record } from "./audit-events.ts";
@@ -156,26 +157,6 @@ function ninetyDayTrail() {
   return { puts, inRange };
 }
 
-export async function upload(s3: S3Client, bucket: string, puts: Put[]): Promise<void> {
-  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: UPLOAD_CONCURRENCY }, async () => {
-      while (next < puts.length) {
-        const p = puts[next++] as Put;
-        await s3.send(
-          new PutObjectCommand({
-            Bucket: bucket,
-            Key: p.key,
-            Body: p.body,
-            ...(p.metadata ? { Metadata: p.metadata } : {}),
-          }),
-        );
-      }
-    }),
-  );
-}
-
 type Run = {
   wallS: number;
   cpuS: number;
@@ -262,7 +243,7 @@ export async function trailBenchmark(
     for (const events of [SMALL, LARGE]) {
       const bucket = `bench-trail-${events}`;
       const trail = eventsTrail(bucket, events, key);
-      await upload(s3, bucket, trail.puts);
+      await putObjects(s3, bucket, trail.puts, UPLOAD_CONCURRENCY);
       const bytes = trail.puts.filter((p) => p.key.includes("/CloudTrail/")).reduce((sum, p) => sum + p.body.length, 0);
       trails.set(events, { bucket, logs: trail.logs, digests: trail.digests, bytes });
       if (events === LARGE) {
@@ -277,7 +258,7 @@ export async function trailBenchmark(
       }
     }
     const ninety = ninetyDayTrail();
-    await upload(s3, "bench-trail-90d", ninety.puts);
+    await putObjects(s3, "bench-trail-90d", ninety.puts, UPLOAD_CONCURRENCY);
     const uploaded = [...trails.values()].reduce((sum, t) => sum + t.logs.length + t.digests, 0) + ninety.puts.length;
     log(
       `trail bench: ${n(uploaded)} objects uploaded to moto in ${((performance.now() - started) / 1000).toFixed(1)} s`,

@@ -135,26 +135,36 @@ export function listedKey(publicKey: ListedPublicKey, now: Date) {
 
 const credentials = { accessKeyId: "local", secretAccessKey: "local" };
 
+/** Creates `bucket` through `client` and puts `objects` in it, `concurrency` at a time. */
+export async function putObjects(
+  client: S3Client,
+  bucket: string,
+  objects: readonly { key: string; body: Uint8Array | string; metadata?: Record<string, string> }[],
+  concurrency: number,
+): Promise<void> {
+  await client.send(new CreateBucketCommand({ Bucket: bucket }));
+  let next = 0;
+  const worker = async () => {
+    while (next < objects.length) {
+      const object = objects[next++] as (typeof objects)[number];
+      await client.send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: object.key,
+          Body: object.body,
+          ...(object.metadata ? { Metadata: object.metadata } : {}),
+        }),
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}
+
 /** Creates `bucket` at an S3 endpoint (moto's) and puts `objects` in it, a few at a time. */
 export async function fillBucket(endpoint: string, bucket: string, objects: readonly BucketObject[]): Promise<void> {
   const client = new S3Client({ endpoint, region: SAMPLE_REGION, forcePathStyle: true, credentials });
   try {
-    await client.send(new CreateBucketCommand({ Bucket: bucket }));
-    let next = 0;
-    const worker = async () => {
-      while (next < objects.length) {
-        const object = objects[next++] as BucketObject;
-        await client.send(
-          new PutObjectCommand({
-            Bucket: bucket,
-            Key: object.key,
-            Body: object.body,
-            ...(object.metadata ? { Metadata: object.metadata } : {}),
-          }),
-        );
-      }
-    };
-    await Promise.all(Array.from({ length: 16 }, worker));
+    await putObjects(client, bucket, objects, 16);
   } finally {
     client.destroy();
   }
