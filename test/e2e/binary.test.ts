@@ -1,9 +1,9 @@
 // dist/sentinel the way users run it: real process, pipes, exit statuses.
 import { beforeAll, describe, expect, test } from "bun:test";
-import { createServer, type Server } from "node:net";
 import { generateSessions } from "../../scripts/generate-sessions.ts";
 import { csvIds } from "../support/csv-ids.ts";
 import { endpoint, freshTable, item } from "../support/dynamo.ts";
+import { silentEndpoint } from "../support/http-requests.ts";
 import { BINARY, binaryEnv, runBinary } from "../support/run-binary.ts";
 import { USAGE_ERRORS } from "../support/shared-cases.ts";
 
@@ -264,26 +264,17 @@ describe("exit statuses and messages", () => {
   });
 
   test("Ctrl-C (SIGINT) during a read is exit 130 without a stack trace", async () => {
-    // An endpoint that accepts connections, reads the request and never answers.
-    const sockets: import("node:net").Socket[] = [];
-    const { promise: firstRequest, resolve: requestSeen } = Promise.withResolvers<void>();
-    const server: Server = createServer((socket) => {
-      sockets.push(socket);
-      socket.once("data", () => requestSeen());
-    });
-    await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-    const port = (server.address() as { port: number }).port;
+    const silent = await silentEndpoint();
     const proc = Bun.spawn(
-      [BINARY, "server-sessions", "--table", table, "--since", "1d", "--endpoint-url", `http://127.0.0.1:${port}`],
+      [BINARY, "server-sessions", "--table", table, "--since", "1d", "--endpoint-url", silent.url],
       { env: env(), stdout: "pipe", stderr: "pipe" },
     );
     // The request is out, so the read is under way: Ctrl-C now.
-    await firstRequest;
+    await silent.firstRequest;
     proc.kill("SIGINT");
     const code = await proc.exited;
     const stderr = await new Response(proc.stderr).text();
-    for (const socket of sockets) socket.destroy();
-    server.close();
+    silent.stop();
     expect(code).toBe(130);
     expect(stderr).toBe("error: interrupted\n");
   });

@@ -6,7 +6,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
 import { readFileSync, rmSync } from "node:fs";
-import { createServer, type Server, type Socket } from "node:net";
 import { join } from "node:path";
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { generateSessions } from "../../scripts/generate-sessions.ts";
@@ -14,6 +13,7 @@ import { auditArgs, categoriesOf, expectedCategories, fixtureTable, writeTrailLo
 import { csvIds } from "../support/csv-ids.ts";
 import { endpoint, freshTable, item } from "../support/dynamo.ts";
 import { startFakeSts } from "../support/fake-sts.ts";
+import { silentEndpoint } from "../support/http-requests.ts";
 import { expectedIds } from "../support/reference.ts";
 import { dayEdgeItems, USAGE_ERRORS } from "../support/shared-cases.ts";
 import { releaseTarget, runTarget, shellCommand, shellQuote } from "./target.ts";
@@ -427,33 +427,16 @@ test("audit --cloudtrail-logs over a trail's folders gives the fixture's categor
 });
 
 test("Ctrl-C (SIGINT) during a read is exit 130 without a stack trace", async () => {
-  // An endpoint that accepts connections, reads the request and never answers.
-  const sockets: Socket[] = [];
-  const { promise: firstRequest, resolve: requestSeen } = Promise.withResolvers<void>();
-  const server: Server = createServer((socket) => {
-    sockets.push(socket);
-    socket.once("data", () => requestSeen());
-  });
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  const port = (server.address() as { port: number }).port;
+  const silent = await silentEndpoint();
   const proc = Bun.spawn(
-    target.command([
-      "server-sessions",
-      "--table",
-      "sentinel-sessions",
-      "--since",
-      "1d",
-      "--endpoint-url",
-      `http://127.0.0.1:${port}`,
-    ]),
+    target.command(["server-sessions", "--table", "sentinel-sessions", "--since", "1d", "--endpoint-url", silent.url]),
     { env: env(), stdout: "pipe", stderr: "pipe" },
   );
-  await firstRequest;
+  await silent.firstRequest;
   proc.kill("SIGINT");
   const code = await proc.exited;
   const stderr = await new Response(proc.stderr).text();
-  for (const socket of sockets) socket.destroy();
-  server.close();
+  silent.stop();
   expect(stderr).toBe("error: interrupted\n");
   expect(code).toBe(130);
 });

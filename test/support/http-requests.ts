@@ -37,3 +37,20 @@ export async function requestServer(
   await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
   return { server, sockets, port: (server.address() as { port: number }).port };
 }
+
+/**
+ * A loopback endpoint that reads requests and never answers them: a read that
+ * hangs. `firstRequest` resolves once a whole request has arrived.
+ */
+export async function silentEndpoint(): Promise<{ url: string; firstRequest: Promise<void>; stop(): void }> {
+  const { promise: firstRequest, resolve: requestSeen } = Promise.withResolvers<void>();
+  const { server, sockets, port } = await requestServer(async () => requestSeen());
+  return {
+    url: `http://127.0.0.1:${port}`,
+    firstRequest,
+    stop() {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    },
+  };
+}
