@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import {
+  type DigestSpec,
   signedStringOf,
   type Tamper,
   trailKey,
@@ -68,6 +69,24 @@ type Options = {
   noLog?: number[];
 };
 
+/** The digest of this account and region for the hour that ends at `end`:01:31 (spec: what else it holds). */
+function hourDigest(
+  bucket: MemoryBucket,
+  end: number,
+  spec: Pick<DigestSpec, "logFiles" | "previous"> & Partial<DigestSpec>,
+): WrittenDigest {
+  return writeDigest(bucket, {
+    bucket: BUCKET,
+    accountRoot: ROOT,
+    account: ACCOUNT,
+    region: REGION,
+    startSec: hour(end - 1) + 91,
+    endSec: hour(end) + 91,
+    key: KEY,
+    ...spec,
+  });
+}
+
 /** The trail: logs delivered 09:30–17:30, digests ending 08:01:31–18:01:31, each listing the log of its hour. */
 function trail(options: Options = {}): { bucket: MemoryBucket; digests: Map<number, WrittenDigest> } {
   const bucket = new MemoryBucket(BUCKET, 64);
@@ -77,16 +96,9 @@ function trail(options: Options = {}): { bucket: MemoryBucket; digests: Map<numb
   for (let end = 8; end <= 18; end++) {
     if (options.noDigest?.includes(end)) continue;
     const logH = end - 1;
-    const written = writeDigest(bucket, {
-      bucket: BUCKET,
-      accountRoot: ROOT,
-      account: ACCOUNT,
-      region: REGION,
-      startSec: hour(end - 1) + 91,
-      endSec: hour(end) + 91,
+    const written = hourDigest(bucket, end, {
       logFiles: logH >= 9 && logH <= 17 ? [{ key: logKeyAt(logH), sha256: sha(logText(logH)) }] : [],
       previous: options.restart?.includes(end) ? null : previous,
-      key: KEY,
       ...(options.tamper?.[end] ? { tamper: options.tamper[end] } : {}),
     });
     digests.set(end, written);
@@ -318,17 +330,10 @@ test("a backfill digest lists files like a digest, outside the chain; without it
     const { bucket } = trail();
     const late = logKeyAt(11, 45, "late000000000000");
     bucket.put(late, gzipSync(logText(11).replace("e11", "e-late")));
-    const backfill = writeDigest(bucket, {
-      bucket: BUCKET,
-      accountRoot: ROOT,
-      account: ACCOUNT,
-      region: REGION,
-      startSec: hour(11) + 91,
-      endSec: hour(12) + 91,
+    const backfill = hourDigest(bucket, 12, {
       logFiles: [{ key: late, sha256: sha(logText(11).replace("e11", "e-late")) }],
       previous: null,
       backfill: true,
-      key: KEY,
       tamper: { noBackfillTimestamp },
     });
     const report = await validate(bucket);
@@ -345,13 +350,7 @@ test("a public key given as SubjectPublicKeyInfo verifies too", async () => {
   bucket.put(logKeyAt(11), gzipSync(logText(11)));
   let previous: WrittenDigest | null = null;
   for (let end = 9; end <= 18; end++) {
-    previous = writeDigest(bucket, {
-      bucket: BUCKET,
-      accountRoot: ROOT,
-      account: ACCOUNT,
-      region: REGION,
-      startSec: hour(end - 1) + 91,
-      endSec: hour(end) + 91,
+    previous = hourDigest(bucket, end, {
       logFiles: end === 12 ? [{ key: logKeyAt(11), sha256: sha(logText(11)) }] : [],
       previous,
       key: spki,

@@ -166,6 +166,9 @@ async function sentinel(words: string[], options: { sourceEnv?: boolean; answer?
 
 const csvRows = (stdout: string) => stdout.trimEnd().split("\n").slice(1);
 
+/** The sample's last week audited, every event in the JSON report. */
+const AUDIT_JSON = ["sentinel", "audit", "untracked-sessions", "--since", "7d", "--all-events", "--output", "json"];
+
 test("make local writes local.env with dummy credentials, the region and the playground's endpoints, as the docs show", () => {
   const settings = Object.fromEntries(
     [...readFileSync(playground.envFile, "utf8").matchAll(/^export ([A-Z0-9_]+)=(.*)$/gm)].map((m) => [m[1], m[2]]),
@@ -300,8 +303,7 @@ test("the sample trail holds every audit category, from the logs and through the
   for (const category of ["tracked", "untracked", "orphaned", "mismatch", "denied", "service"]) {
     expect(counts[category] ?? 0).toBeGreaterThan(0);
   }
-  const audit = ["sentinel", "audit", "untracked-sessions", "--since", "7d", "--all-events", "--output", "json"];
-  for (const words of [[...audit, "--cloudtrail-logs", ".cache/sample-trail"], audit]) {
+  for (const words of [[...AUDIT_JSON, "--cloudtrail-logs", ".cache/sample-trail"], AUDIT_JSON]) {
     const result = await sentinel(words);
     expect({ words, code: result.code, stderr: result.stderr }).toEqual({ words, code: 4, stderr: "" });
     const report = JSON.parse(result.stdout) as { summary: Record<string, number>; findings: Record<string, string>[] };
@@ -341,19 +343,7 @@ test("the sample export holds the table's sessions and the 12 TTL deleted since,
 
 test("the trail bucket gives the sample's categories, and its logs validate: only a file of this hour is pending", async () => {
   const intended = sampleTrail(sampleSessions(new Date()), new Date()).categories;
-  const result = await sentinel([
-    "sentinel",
-    "audit",
-    "untracked-sessions",
-    "--since",
-    "7d",
-    "--all-events",
-    "--output",
-    "json",
-    "--cloudtrail-s3",
-    "s3://sample-trail",
-    "--validate-logs",
-  ]);
+  const result = await sentinel([...AUDIT_JSON, "--cloudtrail-s3", "s3://sample-trail", "--validate-logs"]);
   expect(result.code).toBe(4);
   const report = JSON.parse(result.stdout) as {
     findings: Record<string, string>[];
@@ -389,14 +379,7 @@ test("an archive and the export: the session of the orphaned event is found, eve
   const expected = new Map([...intended].map(([id, category]) => [id, category === "orphaned" ? "tracked" : category]));
   expect([...intended.values()].filter((c) => c === "orphaned").length).toBe(1);
   const result = await sentinel([
-    "sentinel",
-    "audit",
-    "untracked-sessions",
-    "--since",
-    "7d",
-    "--all-events",
-    "--output",
-    "json",
+    ...AUDIT_JSON,
     "--cloudtrail-logs",
     ".cache/sample-trail",
     "--sessions-from",
