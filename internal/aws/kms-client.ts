@@ -4,13 +4,19 @@
 import type { KMSClient } from "@aws-sdk/client-kms";
 import { type ConnectionOptions, requestHandlerOptions } from "./connection.ts";
 import { InterruptedError, SentinelError } from "./errors.ts";
-import { NETWORK_CODES, withoutUrlCredentials } from "./sdk-errors.ts";
+import {
+  errorCode,
+  failureDetail,
+  firstLine,
+  NETWORK_CODES,
+  type SdkError,
+  withoutUrlCredentials,
+} from "./sdk-errors.ts";
 
 /** A signature as KMS gave it: the key's ARN, the algorithm and the bytes. */
 export type KmsSignature = { keyId: string; algorithm: string; signature: Uint8Array };
 
 type Env = Readonly<Record<string, string | undefined>>;
-type KmsError = Error & { $metadata?: { requestId?: string } };
 
 /** The algorithms tried, in order, for a key whose spec DescribeKey would not tell. */
 const GUESSES = ["RSASSA_PKCS1_V1_5_SHA_256", "ECDSA_SHA_256"];
@@ -162,17 +168,14 @@ export class Kms {
   /** One line for a failed KMS call, naming the key and what to check. */
   #error(error: unknown, operation: string, keyId: string): Error {
     if (error instanceof SentinelError || error instanceof InterruptedError) return error;
-    const e = (error instanceof Error ? error : new Error(String(error))) as KmsError & {
-      code?: string;
-      cause?: { code?: string };
-    };
+    const e = (error instanceof Error ? error : new Error(String(error))) as SdkError;
     if (e.name === "AbortError") return new InterruptedError("interrupted");
     const endpoint = withoutUrlCredentials(
       this.#env.AWS_ENDPOINT_URL_KMS ?? this.#env.AWS_ENDPOINT_URL ?? `KMS in ${this.#opts.region}`,
     );
-    const detail = `${operation} failed: ${e.name}: ${e.message.split("\n")[0]}${e.$metadata?.requestId ? `; request id ${e.$metadata.requestId}` : ""}`;
+    const detail = failureDetail(operation, e);
     const make = (message: string) => new SentinelError(message, { cause: error, debugDetail: detail });
-    const code = e.code ?? e.cause?.code;
+    const code = errorCode(e);
     if (code !== undefined && NETWORK_CODES.has(code)) {
       return make(
         `cannot reach ${endpoint} (${code}) for KMS ${operation}: check AWS_ENDPOINT_URL_KMS, the network and the region`,
@@ -192,7 +195,7 @@ export class Kms {
         return make(`KMS key "${keyId}" cannot be used now (${e.name}): enable it, or use another key`);
       case "InvalidKeyUsageException":
         return make(
-          `KMS key "${keyId}" cannot ${operation.toLowerCase()} that way (${e.message.split("\n")[0]}): use a SIGN_VERIFY key and an algorithm it supports`,
+          `KMS key "${keyId}" cannot ${operation.toLowerCase()} that way (${firstLine(e.message)}): use a SIGN_VERIFY key and an algorithm it supports`,
         );
       case "UnrecognizedClientException":
       case "InvalidSignatureException":
@@ -202,9 +205,7 @@ export class Kms {
           `KMS ${operation} failed: the credentials were not accepted (${e.name}): check --aws-profile and the credentials`,
         );
       default:
-        return make(
-          `KMS ${operation} with key "${keyId}" failed: ${e.name}: ${withoutUrlCredentials(e.message.split("\n")[0] ?? "")}`,
-        );
+        return make(`KMS ${operation} with key "${keyId}" failed: ${e.name}: ${firstLine(e.message)}`);
     }
   }
 }
