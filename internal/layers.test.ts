@@ -1,5 +1,5 @@
-// Layers point down (STYLE.md): cmd → cli → export, audit → evidence, session,
-// output, timefilter, identity → aws. This reads every import of every module under internal/.
+// Layers point down (STYLE.md): cmd → cli → the pipelines (export, audit) → evidence,
+// session, output, timefilter, identity → aws. This reads every import of every module under internal/.
 import { expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
@@ -30,7 +30,7 @@ const ALLOWED: Record<string, string[]> = {
   export: ["aws", "session", "evidence", "output", "timefilter", "identity"],
   evidence: ["aws", "output", "timefilter"],
   session: ["aws", "timefilter"],
-  audit: ["aws", "timefilter", "session", "identity"],
+  audit: ["aws", "session", "evidence", "output", "timefilter", "identity"],
   output: ["session", "timefilter"],
   identity: ["aws"],
   timefilter: [],

@@ -1,309 +1,32 @@
-import { type AuditedEvent, runAudit } from "../audit/audit.ts";
-import { BucketLogsSource, DEFAULT_DELIVERY_LAG_SECONDS } from "../audit/bucket-logs.ts";
-import { LogFilesSource } from "../audit/log-files.ts";
-import {
-  type IntegrityReport,
-  integrityFailed,
-  integrityJson,
-  integrityLines,
-  validateLogs,
-} from "../audit/log-validation.ts";
-import { parseRole, type RoleScope } from "../audit/role-scope.ts";
-import { type SessionDirectory, TableSessionDirectory } from "../audit/session-directory.ts";
-import { sessionsFromSources } from "../audit/session-sources.ts";
-import type { EventSource } from "../audit/source.ts";
+import { DEFAULT_DELIVERY_LAG_SECONDS } from "../audit/bucket-logs.ts";
+import { parseRole } from "../audit/role-scope.ts";
 import { parseTrailLocation } from "../audit/trail-layout.ts";
+import { type UntrackedAuditOptions, untrackedAudit } from "../audit/untracked-audit.ts";
 import type { ConnectionOptions } from "../aws/connection.ts";
 import { UsageError } from "../aws/errors.ts";
 import { S3_CONCURRENCY } from "../aws/s3-limits.ts";
-import { withoutUrlCredentials } from "../aws/sdk-errors.ts";
-import { auditManifestObject } from "../evidence/audit-manifest.ts";
-import { writeEvidence } from "../evidence/evidence-files.ts";
 import { fileIdentity, sameFile } from "../evidence/file-identity.ts";
-import { HashingWriter } from "../evidence/hashing-writer.ts";
 import { unwritableReason } from "../evidence/writable-path.ts";
-import { FINDINGS_FORMATS, type FindingRow, type FindingsFormat, writeFindings } from "../output/findings-format.ts";
-import { printable } from "../output/printable.ts";
-import { formatNano } from "../timefilter/instant.ts";
-import { describeWindowProblem, parseDuration, parseWindow, type TimeWindow } from "../timefilter/parse-when.ts";
+import { FINDINGS_FORMATS, type FindingsFormat } from "../output/findings-format.ts";
+import { describeWindowProblem, parseDuration, parseWindow } from "../timefilter/parse-when.ts";
+import { auditEnvOf } from "./audit-env.ts";
 import { type Command, oneOf, type ParsedArgs, toggle, value } from "./command.ts";
 import { CONNECTION_FLAGS, connectionOptions } from "./connection-flags.ts";
 import type { Deps } from "./deps.ts";
-import { ExitCode } from "./exit-code.ts";
-import { kmsSigner } from "./export-env.ts";
-import { exportSessionsReader } from "./export-sessions-reader.ts";
+import type { ExitCode } from "./exit-code.ts";
 import * as flag from "./flag-values.ts";
-import { LISTING_PACING } from "./gc-pacer.ts";
-import { count, say } from "./io.ts";
-import { type AuditProgress, Progress } from "./progress.ts";
 import { SIGNING_FLAGS, signingOption } from "./signing-flags.ts";
-import { stdoutWidth } from "./terminal-width.ts";
 
-export type AuditUntrackedOptions = {
-  table: string;
+/** The audit's options, and how this run reaches AWS and says what it does. */
+export type AuditUntrackedOptions = UntrackedAuditOptions & {
   connection: ConnectionOptions;
-  window: TimeWindow;
-  roles: RoleScope;
-  /** Regions whose LookupEvents are read; empty = the region in use plus us-east-1. */
-  trailRegions: string[];
-  cloudtrailLogs?: string;
-  /** --cloudtrail-s3 s3://BUCKET[/PREFIX] (SPEC §11) and its settings. */
-  cloudtrailS3?: {
-    bucket: string;
-    prefix: string;
-    accounts: string[];
-    deliveryLagSeconds: number;
-    concurrency: number;
-    validateLogs: boolean;
-  };
-  /** --sessions-from, repeatable: exports read instead of the table, merged by id. */
-  sessionsFrom: string[];
-  allEvents: boolean;
-  output: FindingsFormat;
-  formulaGuard: boolean;
   debug: boolean;
-  /** --manifest FILE (SPEC §13.4) and --sign-with. */
-  manifest?: string;
-  signWith?: { keyId: string; algorithm?: string };
-  /** argv after the program name, for the manifest. */
-  argv: readonly string[];
 };
 
-const MALFORMED_PREVIEW = 5;
-/**
- * Events between garbage collections (paced as LISTING_PACING). Each event leaves its
- * parsed record, and each batch its BatchGetItem answers, behind; left to the
- * runtime's own pace, the heap grew with the run (147 MB at 100,000 events
- * against 97 MB at 10,000). Collecting every few batches keeps peak memory
- * near the working set for a small share of the time.
- */
-const EVENTS_PER_COLLECTION = 2_000;
-/** Calls to the global STS endpoint are recorded in us-east-1. */
-const GLOBAL_STS_REGION = "us-east-1";
-
-function preview(labels: readonly string[]): string {
-  const shown = labels
-    .slice(0, MALFORMED_PREVIEW)
-    .map((l) => printable(l))
-    .join(", ");
-  return labels.length > MALFORMED_PREVIEW ? `${shown} …` : shown;
-}
-
-function toRow({ event, verdict }: AuditedEvent): FindingRow {
-  return {
-    event_id: event.eventId,
-    event_time: formatNano(event.eventTime),
-    category: verdict.category,
-    role_arn: event.roleArn,
-    role_session_name: event.roleSessionName,
-    source_identity: event.sourceIdentity,
-    session_id: verdict.sessionId,
-    session_user: verdict.sessionUser,
-    caller_arn: event.callerArn,
-    caller_type: event.callerType,
-    source_ip: event.sourceIp,
-    user_agent: event.userAgent,
-    region: event.region,
-    reason: verdict.reason,
-  };
-}
-
-/** The regions whose LookupEvents are read: --trail-region, else the region in use plus us-east-1. */
-function regionsOf(opts: AuditUntrackedOptions, tableRegion: string | undefined): string[] {
-  return opts.trailRegions.length > 0
-    ? [...new Set(opts.trailRegions)]
-    : [...new Set([tableRegion ?? GLOBAL_STS_REGION, GLOBAL_STS_REGION])];
-}
-
-/** Calls `collect` each time `events` more events were audited. */
-function collectEvery(events: number, collect: (() => void) | undefined) {
-  let nextAt = events;
-  return (counts: { events: number }) => {
-    if (counts.events < nextAt) return;
-    nextAt = counts.events + events;
-    collect?.();
-  };
-}
-
-/** `sentinel audit untracked-sessions`: every AssumeRole of the window, matched to Sentinel sessions (SPEC §9). */
-export async function auditUntracked(opts: AuditUntrackedOptions, deps: Deps): Promise<ExitCode> {
-  const { io } = deps;
-  const startedAt = io.now();
-  const debug = (line: string) => (opts.debug ? void say(io, `debug: ${printable(line)}`) : undefined);
-  const progress = new Progress(io);
-  let done: AuditProgress = { events: 0, findings: 0 };
-  const show = (more: Partial<AuditProgress>) => {
-    done = { ...done, ...more };
-    progress.updateAudit(done);
-  };
-  const logs =
-    opts.cloudtrailLogs === undefined
-      ? undefined
-      : new LogFilesSource(opts.cloudtrailLogs, (filesRead, files) => show({ filesRead, files }));
-  await logs?.check();
-  const trail =
-    opts.cloudtrailS3 === undefined
-      ? undefined
-      : await deps.openTrailBucket(opts.connection, opts.cloudtrailS3.bucket, debug);
-  const bucketLogs =
-    trail === undefined || opts.cloudtrailS3 === undefined
-      ? undefined
-      : new BucketLogsSource(trail.bucket, {
-          prefix: opts.cloudtrailS3.prefix,
-          accounts: opts.cloudtrailS3.accounts,
-          regions: opts.trailRegions,
-          deliveryLagSeconds: opts.cloudtrailS3.deliveryLagSeconds,
-          concurrency: opts.cloudtrailS3.concurrency,
-          onProgress: (p) => show({ filesRead: p.files, files: p.filesListed }),
-          onNote: (text) => {
-            progress.clear();
-            void say(io, `note: ${text}`);
-          },
-          onDebug: debug,
-        });
-  // An export file is read before any AWS call, so a wrong file fails fast.
-  const exported =
-    opts.sessionsFrom.length === 0
-      ? undefined
-      : await sessionsFromSources(opts.sessionsFrom, exportSessionsReader(deps, opts.connection));
-  const needsTable = exported === undefined;
-  const needsRegion = logs === undefined && bucketLogs === undefined && opts.trailRegions.length === 0;
-  const table = needsTable || needsRegion ? await deps.openSessionLookup(opts.connection, opts.table) : undefined;
-  // The signing key's spec is asked for while the audit reads: signing then costs one round trip.
-  const signer =
-    opts.signWith === undefined ? undefined : kmsSigner(deps, opts.connection, opts.signWith, table?.region);
-  signer?.prepare?.();
-  const collect = deps.pacedCollector?.(LISTING_PACING);
-  const collectGarbage = collectEvery(EVENTS_PER_COLLECTION, collect);
-  try {
-    let directory: SessionDirectory;
-    if (exported !== undefined) {
-      directory = exported.directory;
-    } else if (table !== undefined) {
-      directory = new TableSessionDirectory(opts.table, table.lookup, table.store, opts.window, {
-        signal: deps.signal,
-        onDebug: debug,
-        ...(collect === undefined ? {} : { afterPage: collect }),
-      });
-    } else {
-      throw new Error("no session directory");
-    }
-    const source: EventSource =
-      logs ?? bucketLogs ?? deps.openCloudTrail(opts.connection, regionsOf(opts, table?.region), debug);
-    debug(`events from ${source.label}; sessions from ${directory.where}`);
-    const result = await runAudit(source, directory, {
-      window: opts.window,
-      roles: opts.roles,
-      allEvents: opts.allEvents,
-      signal: deps.signal,
-      onBatch: (counts) => {
-        collectGarbage(counts);
-        show(counts);
-      },
-    });
-    progress.clear();
-    const integrity =
-      bucketLogs !== undefined && trail !== undefined && opts.cloudtrailS3?.validateLogs === true
-        ? await validateLogs(trail.bucket, deps.trailPublicKeys(opts.connection), bucketLogs.inventory, {
-            window: opts.window,
-            now: io.now(),
-            deliveryLagSeconds: opts.cloudtrailS3.deliveryLagSeconds,
-            regions: opts.trailRegions,
-            concurrency: opts.cloudtrailS3.concurrency,
-            signal: deps.signal,
-            onDebug: debug,
-          })
-        : undefined;
-    if (trail !== undefined) debug(`S3 requests: ${trail.bucket.requests.list} List, ${trail.bucket.requests.get} Get`);
-    const integrityText = integrity === undefined ? undefined : integrityLines(integrity);
-    for (const line of integrityText ?? []) await say(io, line);
-    const since = opts.window.since;
-    const stdout = opts.manifest === undefined ? io.stdout : new HashingWriter(io.stdout);
-    await writeFindings(
-      stdout,
-      {
-        window: { since: since === undefined ? "" : formatNano(since), until: formatNano(opts.window.until) },
-        summary: result.summary,
-        rows: result.rows.map(toRow),
-        allEvents: opts.allEvents,
-        ...(integrity === undefined
-          ? {}
-          : { integrity: { json: integrityJson(integrity), lines: (integrityText ?? []).map((l) => printable(l)) } }),
-      },
-      opts.output,
-      opts.formulaGuard,
-      { fitWidth: stdoutWidth(io), onNote: (line) => void say(io, line) },
-    );
-    let malformed = false;
-    if (result.malformedEvents.length > 0) {
-      malformed = true;
-      await say(
-        io,
-        `warning: skipped ${count(result.malformedEvents.length)} malformed CloudTrail event(s): ${preview(result.malformedEvents)}`,
-      );
-    }
-    if (result.malformedSessions.length > 0) {
-      malformed = true;
-      await say(
-        io,
-        `warning: skipped ${count(result.malformedSessions.length)} malformed session item(s): ${preview(result.malformedSessions)}`,
-      );
-    }
-    // An audit whose logs fail validation cannot be trusted, whatever it found (SPEC §6).
-    const status =
-      integrity !== undefined && integrityFailed(integrity)
-        ? ExitCode.Integrity
-        : result.findings > 0
-          ? ExitCode.Findings
-          : malformed
-            ? ExitCode.Malformed
-            : ExitCode.Ok;
-    if (stdout instanceof HashingWriter) {
-      const manifest = auditManifestObject({
-        version: `sentinel ${deps.version}`,
-        command: opts.argv.map(withoutUrlCredentials),
-        window: { since: since === undefined ? null : formatNano(since), until: formatNano(opts.window.until) },
-        events:
-          logs !== undefined
-            ? { kind: "logs", folder: opts.cloudtrailLogs as string }
-            : bucketLogs !== undefined && opts.cloudtrailS3 !== undefined
-              ? {
-                  kind: "s3",
-                  bucket: opts.cloudtrailS3.bucket,
-                  prefix: opts.cloudtrailS3.prefix,
-                  accounts: [...new Set(bucketLogs.inventory.accountRoots.map((a) => a.account))],
-                  regions: [...new Set(bucketLogs.inventory.trails.map((t) => t.region))],
-                }
-              : { kind: "api", regions: regionsOf(opts, table?.region) },
-        sessions:
-          opts.sessionsFrom.length > 0
-            ? { kind: "files", files: opts.sessionsFrom }
-            : { kind: "table", table: opts.table, region: table?.region ?? "" },
-        logFiles: source.filesRead ?? null,
-        eventsRead: result.summary.events,
-        ...(integrity === undefined ? {} : { integrity: integritySummary(integrity) }),
-        summary: result.summary,
-        startedAt,
-        finishedAt: io.now(),
-        output: { format: opts.output, bytes: stdout.bytes, sha256: stdout.digest() },
-        exitStatus: status,
-      });
-      await writeEvidence(opts.manifest as string, manifest, signer);
-    }
-    return status;
-  } finally {
-    progress.clear();
-    table?.close();
-    trail?.close();
-  }
-}
-
-/** The integrity summary a manifest records: the counts, and the problems by kind. */
-function integritySummary(report: IntegrityReport): Record<string, unknown> {
-  const { problems, ...counts } = integrityJson(report);
-  const byKind: Record<string, number> = {};
-  for (const p of problems) byKind[p.kind] = (byKind[p.kind] ?? 0) + 1;
-  return { ...counts, problems: byKind, failed: integrityFailed(report) };
+/** `sentinel audit untracked-sessions`: flags → options → the audit pipeline (internal/audit). */
+async function auditUntracked(opts: AuditUntrackedOptions, deps: Deps): Promise<ExitCode> {
+  const { connection, debug, ...audit } = opts;
+  return (await untrackedAudit(audit, auditEnvOf(deps, connection, { debug }))) as ExitCode;
 }
 
 const ACCOUNT_ID = /^\d{12}$/;

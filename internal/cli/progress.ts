@@ -1,3 +1,4 @@
+import type { AuditProgress } from "../audit/untracked-audit.ts";
 import { displayWidth, truncate } from "../output/printable.ts";
 import type { Text, Writer } from "../output/writer.ts";
 import type { FindProgress } from "../session/store.ts";
@@ -7,9 +8,6 @@ import { stderrWidth } from "./terminal-width.ts";
 const REDRAW_EVERY_MS = 250;
 const SHOW_AFTER_MS = 1_000;
 const ERASE_LINE = "\r\u001b[2K";
-
-/** What an audit has done so far; `files` (listed) and `filesRead` when it reads a log folder. */
-export type AuditProgress = { events: number; findings: number; filesRead?: number; files?: number };
 
 const plural = (n: number, one: string, many: string) => `${count(n)} ${n === 1 ? one : many}`;
 
