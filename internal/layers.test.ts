@@ -1,4 +1,4 @@
-// Layers point down (STYLE.md): cmd → cli → the pipelines (export, audit) → evidence,
+// Layers point down (STYLE.md): cmd → cli → the pipelines (export, audit, revoke) → evidence,
 // session, output, timefilter, identity → aws. This reads every import of every module under internal/.
 import { expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
@@ -26,8 +26,9 @@ const sources = [...new Bun.Glob("*/**/*.ts").scanSync(INTERNAL)]
 
 // What each layer may import, besides itself.
 const ALLOWED: Record<string, string[]> = {
-  cli: ["aws", "export", "session", "audit", "evidence", "output", "timefilter", "identity"],
+  cli: ["aws", "export", "audit", "revoke", "session", "evidence", "output", "timefilter", "identity"],
   export: ["aws", "session", "evidence", "output", "timefilter", "identity"],
+  revoke: ["aws", "session", "output", "timefilter", "identity"],
   evidence: ["aws", "output", "timefilter"],
   session: ["aws", "timefilter"],
   audit: ["aws", "session", "evidence", "output", "timefilter", "identity"],

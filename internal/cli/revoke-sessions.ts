@@ -1,49 +1,24 @@
 import type { ConnectionOptions } from "../aws/connection.ts";
-import { InterruptedError, SentinelError, UsageError } from "../aws/errors.ts";
-import { UnsupportedCallerError } from "../identity/caller.ts";
-import { printable } from "../output/printable.ts";
-import { utcNano } from "../output/revoke-fields.ts";
-import { writeRevocationsHuman } from "../output/revoke-human.ts";
-import { writeRevocationsJson } from "../output/revoke-json.ts";
-import type {
-  Revocation,
-  RevokeCandidate,
-  RevokeEvents,
-  RevokeResult,
-  RevokeSelector,
-  RevokeStamp,
-  SessionRevoker,
-} from "../session/revocation.ts";
-import { addNanos, compareInstants, formatNano, type Instant, instantFromDate } from "../timefilter/instant.ts";
+import { InterruptedError, UsageError } from "../aws/errors.ts";
+import { type RevokeEnv, type RevokeRunOptions, type RevokeTarget, revokeSessions } from "../revoke/revoke-run.ts";
 import { type Command, oneOf, toggle, value } from "./command.ts";
 import { CONNECTION_FLAGS, connectionOptions } from "./connection-flags.ts";
 import type { Deps } from "./deps.ts";
-import { ExitCode } from "./exit-code.ts";
+import type { ExitCode } from "./exit-code.ts";
 import * as flag from "./flag-values.ts";
-import type { IO } from "./io.ts";
-import { count, say } from "./io.ts";
+import { type IO, say } from "./io.ts";
 import { Progress } from "./progress.ts";
 import { stdoutWidth } from "./terminal-width.ts";
 
-export type RevokeTarget = { by: "id"; value: string } | RevokeSelector;
+export type { RevokeTarget } from "../revoke/revoke-run.ts";
 
-export type RevokeOptions = {
-  target: RevokeTarget;
-  reason: string;
-  dryRun: boolean;
-  /** Revoke without asking. */
-  yes: boolean;
-  /** Select by a Scan of the whole table instead of the index. */
-  scan: boolean;
-  output: "human" | "json";
-  table: string;
+/** What to revoke, and how this run reaches AWS and says what it does. */
+export type RevokeOptions = RevokeRunOptions & {
   connection: ConnectionOptions;
   debug: boolean;
 };
 
 export const REASON_MAX_CHARS = 256;
-/** Revocations in flight at once: quick for hundreds of sessions, gentle on the table's write capacity. */
-const PARALLEL_REVOCATIONS = 8;
 const SELECTORS = ["user", "profile", "server-instance"] as const;
 
 /**
@@ -82,49 +57,7 @@ function quoted(text: string): string {
   );
 }
 
-/** `user "alice"`, for the prompt and messages; stored text made printable. */
-function describeSelector(selector: RevokeSelector): string {
-  const noun = selector.by === "server-instance" ? "server instance" : selector.by;
-  return `${noun} ${JSON.stringify(printable(selector.value))}`;
-}
-
-/**
- * `updated_at` values for one run, RFC3339Nano: the wall clock at the start
- * (`io.now()`, whole milliseconds) advanced by a monotonic clock of finer
- * resolution, so two runs writing in the same millisecond still write different
- * values; strictly increasing, so no two writes of a run share one either.
- */
-export function stampClock(io: IO, monotonicMs: () => number = () => performance.now()): () => string {
-  const start = instantFromDate(io.now());
-  const startMs = monotonicMs();
-  let last: Instant | undefined;
-  return () => {
-    let at = addNanos(start, Math.round((monotonicMs() - startMs) * 1_000_000));
-    if (last !== undefined && compareInstants(at, last) <= 0) at = addNanos(last, 1);
-    last = at;
-    return formatNano(at);
-  };
-}
-
-/**
- * `revoked N of M sessions (…)`: the first line a responder reads after a run.
- * A run stopped by a signal counts the selected sessions it did not get to, and says so.
- */
-export function summaryLine(rows: readonly Revocation[], empty: string, stopped?: { selected: number }): string {
-  const revoked = rows.filter((r) => r.result === "revoked").length;
-  const tally = new Map<string, number>();
-  for (const r of rows) tally.set(r.result, (tally.get(r.result) ?? 0) + 1);
-  const order: RevokeResult[] = ["revoked", "already_revoked", "not_active", "not_found", "failed"];
-  const parts = order
-    .filter((result) => tally.has(result))
-    .map((result) => `${count(tally.get(result) as number)} ${result.replace("_", " ")}`);
-  const selected = stopped?.selected ?? rows.length;
-  if (selected > rows.length) parts.push(`${count(selected - rows.length)} not attempted`);
-  const noun = selected === 1 ? "session" : "sessions";
-  const line = `revoked ${count(revoked)} of ${count(selected)} ${noun} (${parts.length === 0 ? empty : parts.join(", ")})`;
-  return stopped === undefined ? line : `${line}, interrupted`;
-}
-
+/** Asks `question` on the terminal, y or yes (any case) for yes; a stop while waiting is an interrupt. */
 async function ask(io: IO, question: string, signal: AbortSignal): Promise<boolean> {
   const readLine = io.readLine;
   if (readLine === undefined) return false;
@@ -137,188 +70,31 @@ async function ask(io: IO, question: string, signal: AbortSignal): Promise<boole
   return answer !== undefined && /^\s*y(es)?\s*$/i.test(answer);
 }
 
-/**
- * Runs `work` over `items` with at most `parallel` at once, starting none
- * after `signal` is aborted (those under way finish); the results of the items
- * done, in the items' order.
- */
-async function inParallel<T, R>(
-  items: readonly T[],
-  parallel: number,
-  signal: AbortSignal,
-  work: (item: T) => Promise<R>,
-  onDone: (done: number) => void,
-): Promise<R[]> {
-  const results: { value: R }[] = new Array(items.length);
-  let next = 0;
-  let done = 0;
-  const worker = async () => {
-    while (next < items.length && !signal.aborted) {
-      const index = next++;
-      results[index] = { value: await work(items[index] as T) };
-      onDone(++done);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, worker));
-  return results.filter((r) => r !== undefined).map((r) => r.value);
-}
-
-/** Writes the rows; after SIGINT/SIGTERM too, so a stopped run still shows what it revoked. */
-async function writeRows(opts: RevokeOptions, io: IO, rows: readonly Revocation[], signal: AbortSignal): Promise<void> {
-  const out = signal.aborted ? (io.stdoutAfterStop ?? io.stdout) : io.stdout;
-  if (opts.output === "json") await writeRevocationsJson(out, rows);
-  else await writeRevocationsHuman(out, rows, { fitWidth: stdoutWidth(io), onNote: (line) => void say(io, line) });
-}
-
-async function reportFailures(io: IO, rows: readonly Revocation[]): Promise<ExitCode> {
-  const failed = rows.filter((r) => r.result === "failed");
-  for (const r of failed) await say(io, `error: could not revoke session "${r.id}": ${r.failure}`);
-  return failed.length > 0 ? ExitCode.Failure : ExitCode.Ok;
-}
-
-/** `sentinel server-revoke`: revoke one session, or the active sessions of a user, profile or server instance. */
-export async function revokeSessions(opts: RevokeOptions, deps: Deps): Promise<ExitCode> {
+/** The process edge and the table as the revocation pipeline sees them, bound to this run's connection. */
+function revokeEnvOf(deps: Deps, connection: ConnectionOptions, { debug }: { debug: boolean }): RevokeEnv {
   const { io } = deps;
-  const events: RevokeEvents = {
-    onNote: (line) => void say(io, line),
-    onDebug: (line) => (opts.debug ? void say(io, `debug: ${line}`) : undefined),
-    signal: deps.signal,
-  };
-  const { revoker, region, close } = await deps.openRevoker(opts.connection, opts.table);
-  try {
-    const revokedBy = await revokerName(deps, { ...opts.connection, region });
-    const stamp: RevokeStamp = { revokedBy, reason: opts.reason, now: stampClock(io) };
-    const target = opts.target;
-    if (target.by === "id") return await revokeOne(opts, deps, revoker, target.value, stamp, events, region);
-    return await revokeSelected(opts, deps, revoker, target, stamp, events);
-  } finally {
-    close();
-  }
-}
-
-/** The caller's user name, recorded as `revoked_by` (SPEC §4). */
-async function revokerName(deps: Deps, connection: Parameters<Deps["callerUserName"]>[0]): Promise<string> {
-  try {
-    return await deps.callerUserName(connection);
-  } catch (error) {
-    if (!(error instanceof UnsupportedCallerError)) throw error;
-    throw new SentinelError(
-      `${error.message}: revoked_by records the caller's user name; use the credentials of an IAM user or an assumed-role session`,
-    );
-  }
-}
-
-async function revokeOne(
-  opts: RevokeOptions,
-  deps: Deps,
-  revoker: SessionRevoker,
-  id: string,
-  stamp: RevokeStamp,
-  events: RevokeEvents,
-  region: string,
-): Promise<ExitCode> {
-  const { io } = deps;
-  const notFound = () =>
-    new SentinelError(`session "${id}" not found in table "${opts.table}" (${region}): check the ID and --table`);
-  let row: Revocation;
-  if (opts.dryRun) {
-    const now = await revoker.current(id, events);
-    if (now === undefined) throw notFound();
-    const stored = { revokedBy: now.revokedBy, revokedReason: now.revokedReason, updatedAt: now.updatedAt };
-    const result =
-      now.status === "active" ? "would_revoke" : now.status === "revoked" ? "already_revoked" : "not_active";
-    row = {
-      id,
-      user: now.user,
-      profile: now.profile,
-      previousStatus: now.status,
-      result,
-      ...(result === "would_revoke"
-        ? { revokedBy: stamp.revokedBy, revokedReason: stamp.reason, updatedAt: "" }
-        : stored),
-      failure: "",
-    };
-  } else {
-    row = await revoker.revoke({ id, user: "", profile: "", status: "" }, stamp, events);
-    if (row.result === "not_found") throw notFound();
-  }
-  await writeRows(opts, io, [row], deps.signal);
-  if (row.result === "already_revoked") {
-    const at = row.updatedAt === "" ? "" : ` at ${printable(utcNano(row.updatedAt))}`;
-    await say(
-      io,
-      `note: session "${id}" already revoked by ${printable(row.revokedBy || "(unknown)")}${at}; nothing changed`,
-    );
-  } else if (row.result === "not_active") {
-    await say(io, `note: session "${id}" is not active (status "${printable(row.previousStatus)}"); nothing changed`);
-  }
-  if (opts.dryRun) {
-    await say(io, `dry run: would revoke ${row.result === "would_revoke" ? 1 : 0} of 1 session; nothing changed`);
-    return ExitCode.Ok;
-  }
-  const status = await reportFailures(io, [row]);
-  await say(io, summaryLine([row], "none", deps.signal.aborted ? { selected: 1 } : undefined));
-  return status;
-}
-
-async function revokeSelected(
-  opts: RevokeOptions,
-  deps: Deps,
-  revoker: SessionRevoker,
-  selector: RevokeSelector,
-  stamp: RevokeStamp,
-  events: RevokeEvents,
-): Promise<ExitCode> {
-  const { io } = deps;
-  const candidates = await revoker.selectActive(selector, events, opts.scan ? "scan" : "index");
-  const whose = describeSelector(selector);
-  const n = candidates.length;
-  const sessions = `${count(n)} ${n === 1 ? "session" : "sessions"}`;
-  if (opts.dryRun) {
-    const rows = candidates.map((c): Revocation => wouldRevoke(c, stamp));
-    await writeRows(opts, io, rows, deps.signal);
-    await say(io, `dry run: would revoke ${sessions} of ${whose}; nothing changed`);
-    return ExitCode.Ok;
-  }
-  if (n > 0 && !opts.yes) {
-    if (io.stdinIsTTY !== true || io.readLine === undefined) {
-      throw new UsageError(
-        `would revoke ${sessions} of ${whose}: pass --yes to confirm (stdin is not a terminal to ask on), or --dry-run to list them`,
-      );
-    }
-    if (!(await ask(io, `revoke ${sessions} of ${whose}?`, deps.signal))) {
-      throw new SentinelError("not confirmed: nothing was revoked; answer y to revoke, or pass --yes");
-    }
-  }
-  const progress = new Progress(io);
-  const rows = await inParallel(
-    candidates,
-    PARALLEL_REVOCATIONS,
-    deps.signal,
-    (c) => revoker.revoke(c, stamp, events),
-    (done) => progress.updateDone(done, n, n === 1 ? "session" : "sessions"),
-  );
-  progress.clear();
-  await writeRows(opts, io, rows, deps.signal);
-  const status = await reportFailures(io, rows);
-  // main turns a stopped run into exit 130/143 once this returns.
-  const stopped = deps.signal.aborted ? { selected: n } : undefined;
-  await say(io, summaryLine(rows, `no active sessions of ${whose}`, stopped));
-  return status;
-}
-
-function wouldRevoke(c: RevokeCandidate, stamp: RevokeStamp): Revocation {
   return {
-    id: c.id,
-    user: c.user,
-    profile: c.profile,
-    previousStatus: c.status,
-    result: "would_revoke",
-    revokedBy: stamp.revokedBy,
-    revokedReason: stamp.reason,
-    updatedAt: "",
-    failure: "",
+    stdout: io.stdout,
+    stdoutAfterStop: io.stdoutAfterStop ?? io.stdout,
+    now: () => io.now(),
+    signal: deps.signal,
+    say: (line) => say(io, line),
+    debug: (line) => (debug ? void say(io, `debug: ${line}`) : undefined),
+    ask: io.stdinIsTTY !== true || io.readLine === undefined ? undefined : (question) => ask(io, question, deps.signal),
+    startProgress: () => {
+      const progress = new Progress(io);
+      return { update: (done, total, noun) => progress.updateDone(done, total, noun), clear: () => progress.clear() };
+    },
+    fitWidth: () => stdoutWidth(io),
+    openRevoker: (table) => deps.openRevoker(connection, table),
+    callerUserName: (region) => deps.callerUserName({ ...connection, region }),
   };
+}
+
+/** `sentinel server-revoke`: flags → options → the revocation pipeline (internal/revoke). */
+async function serverRevokeRun(opts: RevokeOptions, deps: Deps): Promise<ExitCode> {
+  const { connection, debug, ...revoke } = opts;
+  return (await revokeSessions(revoke, revokeEnvOf(deps, connection, { debug }))) as ExitCode;
 }
 
 export const serverRevoke: Command<RevokeOptions> = {
@@ -384,5 +160,5 @@ new write and prints the rows done.`,
       debug: parsed.has("debug"),
     };
   },
-  run: revokeSessions,
+  run: serverRevokeRun,
 };
