@@ -5,6 +5,7 @@ import { kmsSigner } from "./export-env.ts";
 import { exportSessionsReader } from "./export-sessions-reader.ts";
 import { LISTING_PACING } from "./gc-pacer.ts";
 import { say } from "./io.ts";
+import { processEdge } from "./process-edge.ts";
 import { Progress } from "./progress.ts";
 import { stdoutWidth } from "./terminal-width.ts";
 
@@ -12,12 +13,8 @@ import { stdoutWidth } from "./terminal-width.ts";
 export function auditEnvOf(deps: Deps, connection: ConnectionOptions, { debug }: { debug: boolean }): AuditEnv {
   const { io } = deps;
   return {
-    stdout: io.stdout,
-    now: () => io.now(),
-    signal: deps.signal,
-    version: deps.version,
+    ...processEdge(deps, debug),
     say: (line) => say(io, line),
-    debug: (line) => (debug ? void say(io, `debug: ${line}`) : undefined),
     startProgress: () => {
       const progress = new Progress(io);
       return { update: (p) => progress.updateAudit(p), clear: () => progress.clear() };

@@ -7,6 +7,7 @@ import type { SessionSource } from "../export/session-source.ts";
 import type { Deps } from "./deps.ts";
 import { LISTING_PACING, STREAMING_PACING } from "./gc-pacer.ts";
 import { say } from "./io.ts";
+import { processEdge } from "./process-edge.ts";
 import { Progress } from "./progress.ts";
 
 /** The process edge as the export pipeline sees it: stderr lines, progress, pacing and STS. */
@@ -17,13 +18,9 @@ export function exportEnvOf(
 ): ExportEnv {
   const { io } = deps;
   return {
-    stdout: io.stdout,
-    now: () => io.now(),
-    signal: deps.signal,
-    version: deps.version,
+    ...processEdge(deps, debug),
     warn: (line) => say(io, line),
     note: async (line) => (quiet ? undefined : say(io, line)),
-    debug: (line) => (debug ? void say(io, `debug: ${line}`) : undefined),
     startProgress: () => new Progress(io),
     collectorFor: (order) => deps.pacedCollector?.(order === "none" ? STREAMING_PACING : LISTING_PACING),
     callerIdentity: (region) => deps.callerIdentity({ ...connection, region }),

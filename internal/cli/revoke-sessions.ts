@@ -7,6 +7,7 @@ import type { Deps } from "./deps.ts";
 import type { ExitCode } from "./exit-code.ts";
 import * as flag from "./flag-values.ts";
 import { type IO, say } from "./io.ts";
+import { processEdge } from "./process-edge.ts";
 import { Progress } from "./progress.ts";
 import { stdoutWidth } from "./terminal-width.ts";
 
@@ -74,12 +75,9 @@ async function ask(io: IO, question: string, signal: AbortSignal): Promise<boole
 function revokeEnvOf(deps: Deps, connection: ConnectionOptions, { debug }: { debug: boolean }): RevokeEnv {
   const { io } = deps;
   return {
-    stdout: io.stdout,
+    ...processEdge(deps, debug),
     stdoutAfterStop: io.stdoutAfterStop ?? io.stdout,
-    now: () => io.now(),
-    signal: deps.signal,
     say: (line) => say(io, line),
-    debug: (line) => (debug ? void say(io, `debug: ${line}`) : undefined),
     ask: io.stdinIsTTY !== true || io.readLine === undefined ? undefined : (question) => ask(io, question, deps.signal),
     startProgress: () => {
       const progress = new Progress(io);
