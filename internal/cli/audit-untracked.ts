@@ -202,7 +202,8 @@ listed newest first; the exit status is 4 when there is at least one.`,
       { name: "--manifest", identity: manifest === undefined ? undefined : fileIdentity(manifest) },
       {
         name: "the manifest's signature",
-        identity: signWith === undefined || manifest === undefined ? undefined : fileIdentity(`${manifest}.sig`),
+        // Written by a signed run, removed by an unsigned one: never another file of the run.
+        identity: manifest === undefined ? undefined : fileIdentity(`${manifest}.sig`),
       },
       { name: "stdout", identity: io.stdoutFile },
     ]);

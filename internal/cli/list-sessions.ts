@@ -209,7 +209,8 @@ ties by id). With no filter at all, lists the caller's own sessions (STS identit
       },
       {
         name: "the manifest's signature",
-        identity: signWith === undefined || manifest === undefined ? undefined : fileIdentity(`${manifest}.sig`),
+        // Written by a signed run, removed by an unsigned one: never another file of the run.
+        identity: manifest === undefined ? undefined : fileIdentity(`${manifest}.sig`),
       },
       { name: "stdout", identity: io.stdoutFile },
     ]);

@@ -234,6 +234,31 @@ describe("--manifest, the checkpoint, its lock and stdout are four files", () =>
     expect(readFileSync(ckpt, "utf8")).toBe(text);
   });
 
+  test("stdout that is the manifest's .sig is a usage error without --sign-with too: an unsigned run removes that file", () => {
+    const manifest = join(DIR, "unsigned.manifest.json");
+    const sig = `${manifest}.sig`;
+    writeFileSync(sig, "rows appended before\n");
+    // ">>" keeps the file's content, as an archive job appends.
+    const child = spawnSync(
+      "sh",
+      [
+        "-c",
+        'out=$1; shift; exec "$@" >> "$out"',
+        "sh",
+        sig,
+        BINARY,
+        ...["server-sessions", "--table", table, "--since", "2026-01-01", "--output", "csv", "--manifest", manifest],
+      ],
+      { env: env(), encoding: "utf8" },
+    );
+    expect(child.status).toBe(2);
+    expect(child.stderr).toBe(
+      "error: the manifest's signature and stdout are the same file: the export, its manifest (and signature), the checkpoint and its lock must be different files\n",
+    );
+    expect(readFileSync(sig, "utf8")).toBe("rows appended before\n");
+    expect(existsSync(manifest)).toBe(false);
+  });
+
   test("a manifest beside stdout's file (other names) is written as before", () => {
     const out = join(DIR, "fine.csv");
     const manifest = join(DIR, "fine.manifest.json");
