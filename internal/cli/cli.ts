@@ -75,7 +75,7 @@ function unknownCommand(typed: string, commands: readonly CommandInfo[]): UsageE
  * cac matches the command and flags the options no entry declares; our own
  * split (argv.ts) keeps values exactly as typed and words the messages.
  */
-async function checkWithCac(command: CommandInfo, tokens: readonly string[]): Promise<void> {
+export async function checkWithCac(command: CommandInfo, tokens: readonly string[]): Promise<void> {
   const { CAC } = await import("cac");
   const cli = new CAC("sentinel");
   const declared = cli.command(command.name, "").allowUnknownOptions();
@@ -91,24 +91,18 @@ async function checkWithCac(command: CommandInfo, tokens: readonly string[]): Pr
   const argv = joinDashValues(tokens, valueFlags);
   cli.parse(["sentinel", "sentinel", command.name, ...argv], { run: false });
   if (cli.matchedCommand !== declared) throw new UsageError(`cannot match the command "${command.name}"`);
-  // cac names an unknown option in camelCase; name the first one as it was typed.
+  // cac names an option by its own camelCase (s3-concurrency stays as it is, a
+  // digit before the dash): known are the names it gave the declared options.
+  // An unknown one is named as it was typed.
+  const known = new Set(declared.options.flatMap((option) => option.names));
   const typed = argv.filter((t) => t.startsWith("-") && t !== "--").map((t) => t.split("=")[0] as string);
   for (const key of Object.keys(cli.options)) {
     if (key === "--" || key === "h" || key === "help") continue;
-    const known = Object.entries(command.flags).some(([name, spec]) =>
-      [name, ...(spec.aliases ?? [])].some(
-        (n) => camel(n) === key || (n.startsWith("no-") && camel(n.slice(3)) === key),
-      ),
-    );
-    if (!known) {
+    if (!known.has(key)) {
       const culprit = typed.find((t) => canonicalFlag(command.flags, t.replace(/^-+/, "")) === undefined);
       throw unknownFlag(culprit ?? `--${key}`, command.flags, command.name);
     }
   }
-}
-
-function camel(name: string): string {
-  return name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
 /**

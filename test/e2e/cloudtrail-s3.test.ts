@@ -113,6 +113,8 @@ describe("an organization trail's bucket", () => {
       "csv",
       "--cloudtrail-s3",
       `s3://${bucket.name}/org-trail`,
+      "--s3-concurrency",
+      "3",
     ]);
     const fromFolder = await audit([...window, "--all-events", "--output", "csv", "--cloudtrail-logs", folder]);
     expect(fromBucket.code).toBe(fromFolder.code);
