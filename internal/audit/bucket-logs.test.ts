@@ -4,14 +4,14 @@
 // hand-written fixture or from hashing the written text independently.
 import { afterAll, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { writeTrailLogs } from "../../test/support/audit-fixture.ts";
 import { MemoryBucket } from "../../test/support/memory-bucket.ts";
 import { ACCOUNTS, logKey, ORG, putTrailLogs } from "../../test/support/trail-bucket-fixture.ts";
-import { parseTimestamp } from "../timefilter/instant.ts";
+import { formatNano, parseTimestamp } from "../timefilter/instant.ts";
 import type { TimeWindow } from "../timefilter/parse-when.ts";
 import { type BucketLogsOptions, BucketLogsSource, type BucketProgress } from "./bucket-logs.ts";
 import type { ReadRecord } from "./event.ts";
@@ -104,6 +104,35 @@ test("only the day folders of the delivery range are listed and only files named
   expect(notes).toEqual([
     `1 file in the trail's day folders does not fit CloudTrail's log file names and was read whatever its delivery time: s3://b/${folder}copied-by-hand.json.gz`,
   ]);
+});
+
+test("files are read earliest delivery first, in the bucket and in a folder: a later copy of an event never comes first", async () => {
+  // The copy CloudTrail delivered at 10:05 in us-east-1, and one planted in eu-west-1 (earlier in key
+  // order) named as delivered at 12:50: the audit keeps the first copy it reads of an event.
+  const genuine = logKey("", "111122223333", "us-east-1", Date.parse("2026-01-20T10:05:00Z"), "genuine000000001");
+  const planted = logKey("", "111122223333", "eu-west-1", Date.parse("2026-01-20T12:50:00Z"), "planted000000001");
+  const unplaced = `AWSLogs/${ORG}/111122223333/CloudTrail/ap-south-1/2026/01/20/copied.json.gz`;
+  expect(planted < genuine && unplaced < planted).toBe(true);
+  const files: [string, string][] = [
+    [planted, "2026-01-20T10:00:02Z"],
+    [genuine, "2026-01-20T10:00:01Z"],
+    [unplaced, "2026-01-20T10:00:03Z"],
+  ];
+  const bucket = new MemoryBucket("b");
+  const dir = join(ROOT, "delivery-order");
+  for (const [key, time] of files) {
+    bucket.put(key, logFile(rec("e-twice", time)));
+    mkdirSync(dirname(join(dir, key)), { recursive: true });
+    writeFileSync(join(dir, key), logFile(rec("e-twice", time)));
+  }
+  const times = async (from: { read(w: TimeWindow): AsyncIterable<ReadRecord> }) => {
+    const out: string[] = [];
+    for await (const r of from.read(DAY)) if (r.kind === "event") out.push(formatNano(r.event.eventTime));
+    return out;
+  };
+  const expected = ["2026-01-20T10:00:01Z", "2026-01-20T10:00:02Z", "2026-01-20T10:00:03Z"];
+  expect(await times(source(bucket, { onNote: () => {} }))).toEqual(expected);
+  expect(await times(new LogFilesSource(dir))).toEqual(expected);
 });
 
 test("--delivery-lag widens the range: a file delivered a day late is read with a lag of 2d", async () => {

@@ -8,6 +8,7 @@ import { MissingObject, type TrailBucket } from "./trail-bucket.ts";
 import {
   baseName,
   dayFolders,
+  deliveryOrder,
   folderKind,
   folderName,
   logDeliveryRange,
@@ -195,12 +196,12 @@ export class BucketLogsSource implements EventSource {
         `${unplaced.length === 1 ? "1 file" : `${unplaced.length} files`} in the trail's day folders ${unplaced.length === 1 ? "does" : "do"} not fit CloudTrail's log file names and ${unplaced.length === 1 ? "was" : "were"} read whatever ${unplaced.length === 1 ? "its" : "their"} delivery time: ${shown.join(", ")}${more}`,
       );
     }
-    return files;
+    return files.sort((a, b) => deliveryOrder(a.key, b.key));
   }
 
   /**
    * Reads the files, at most `concurrency` at once, their records handed over
-   * in key order. The next few files are parsed as they stream; past those,
+   * in delivery order (deliveryOrder). The next few files are parsed as they stream; past those,
    * readers fetch ahead while the consumer waits (on the table, say), keeping
    * the compressed bodies (at most PREFETCH_BYTES in all) to parse in turn.
    */
@@ -220,8 +221,8 @@ export class BucketLogsSource implements EventSource {
       progress.files++;
       this.#options.onProgress?.({ ...progress });
     };
-    // Files are read `concurrency` at once, but their records come out in key
-    // order, as a folder's do: which copy of an event two files hold is kept
+    // Files are read `concurrency` at once, but their records come out in
+    // delivery order, as a folder's do: which copy of an event two files hold is kept
     // (the first) does not depend on which answer arrived first. A file parsed
     // as it streams has a queue of a few batches; a reader ahead of the
     // consumer waits there.

@@ -9,6 +9,7 @@ import type { TimeWindow } from "../timefilter/parse-when.ts";
 import { type ReadRecord, readRecord, readRecordText } from "./event.ts";
 import { NotRecordsJson, RecordsSplitter } from "./records-splitter.ts";
 import type { EventSource } from "./source.ts";
+import { deliveryOrder } from "./trail-layout.ts";
 
 const LOG_FILE = /\.json(\.gz)?$/;
 /**
@@ -30,8 +31,8 @@ const GUNZIP_CHUNK_BYTES = 256 << 10;
 const LETTER_ESCAPE = /\\u00[4-7]/;
 
 /**
- * Every `*.json` and `*.json.gz` file below `dir`, sorted, so runs read in the
- * same order. Symbolic links are followed (a synced or assembled trail folder
+ * Every `*.json` and `*.json.gz` file below `dir`, in delivery order (as a
+ * trail bucket's are read), so runs read in the same order. Symbolic links are followed (a synced or assembled trail folder
  * may link its files in), each real folder is read once, so a link loop ends.
  */
 async function logFiles(dir: string): Promise<string[]> {
@@ -50,7 +51,7 @@ async function logFiles(dir: string): Promise<string[]> {
     }
   };
   await walk(dir);
-  return found.sort();
+  return found.sort(deliveryOrder);
 }
 
 /**

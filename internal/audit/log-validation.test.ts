@@ -325,6 +325,24 @@ test("log_pending: an unlisted file delivered less than 2 hours before now is a 
   expect(integrityLines(report).at(-1)).toBe("integrity: 10 of 10 digests valid, 7 of 8 log files valid, 0 problems");
 });
 
+test("a file named for a delivery after now is log_unlisted, not pending; within 5 minutes of the clock it is pending", async () => {
+  const { bucket } = trail();
+  const ahead = logKeyAt(16, 52, "ahead00000000000");
+  const skewed = logKeyAt(16, 44, "skewed0000000000");
+  bucket.put(ahead, gzipSync(logText(16).replace("e16", "e-ahead")));
+  bucket.put(skewed, gzipSync(logText(16).replace("e16", "e-skewed")));
+  const report = await validate(bucket, new Date("2026-01-20T16:40:00Z"));
+  const about = (key: string) => report.problems.find((p) => p.key === s3(key));
+  expect(about(ahead)).toEqual({
+    kind: "log_unlisted",
+    key: s3(ahead),
+    digest: null,
+    reason: "named for a delivery after now, and no valid digest lists it",
+  });
+  expect(about(skewed)?.kind).toBe("log_pending");
+  expect(integrityFailed(report)).toBe(true);
+});
+
 test("a backfill digest lists files like a digest, outside the chain; without its metadata it is invalid", async () => {
   for (const noBackfillTimestamp of [false, true]) {
     const { bucket } = trail();

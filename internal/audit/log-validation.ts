@@ -54,8 +54,10 @@ export type ValidationOptions = {
   onDebug?: (line: string) => void;
 };
 
-/** A digest's delivery is reported within about an hour; two hours is the margin the SPEC gives before it is missed. */
+/** A digest's delivery is reported within about an hour; two hours is the margin before it counts as missed (SPEC §11.2). */
 const PENDING_SECONDS = 2 * 3600;
+/** How far ahead of this machine's clock a delivery time may be and still be taken as now. */
+const CLOCK_SKEW_SECONDS = 5 * 60;
 /** Problem lines printed before the rest are counted. */
 const MAX_PROBLEM_LINES = 20;
 
@@ -126,14 +128,19 @@ export async function validateLogs(
   for (const file of inventory.files.values()) {
     const entries = listedBy.get(file.key);
     if (entries === undefined) {
-      const pending = file.deliveredSec !== undefined && file.deliveredSec > nowSec - PENDING_SECONDS;
+      const delivered = file.deliveredSec;
+      // Named for a delivery after now (beyond a clock's skew): CloudTrail did not deliver it.
+      const future = delivered !== undefined && delivered > nowSec + CLOCK_SKEW_SECONDS;
+      const pending = delivered !== undefined && delivered > nowSec - PENDING_SECONDS && !future;
       problems.push({
         kind: pending ? "log_pending" : "log_unlisted",
         key: label(file.key),
         digest: null,
         reason: pending
           ? "delivered less than 2 hours ago: its digest may not exist yet"
-          : "no valid digest lists this log file",
+          : future
+            ? "named for a delivery after now, and no valid digest lists it"
+            : "no valid digest lists this log file",
       });
       continue;
     }

@@ -162,6 +162,19 @@ export function inRange(sec: number, range: DeliveryRange): boolean {
   return sec >= range.fromSec && sec <= range.toSec;
 }
 
+/**
+ * The order log files are read in, which decides the copy kept of an event two
+ * files hold: earliest delivery first (by name; a name that does not fit comes
+ * last), then by key or path. A file planted later, with a recent name whose
+ * digest cannot exist yet, so never overrides an event CloudTrail delivered.
+ */
+export function deliveryOrder(a: string, b: string): number {
+  const at = (key: string) => parseLogFileName(baseName(key))?.deliveredSec ?? Number.POSITIVE_INFINITY;
+  const [x, y] = [at(a), at(b)];
+  if (x !== y) return x < y ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** The last segment of a key. */
 export function baseName(key: string): string {
   return key.slice(key.lastIndexOf("/") + 1);
