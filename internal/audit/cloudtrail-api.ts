@@ -1,10 +1,11 @@
 import type { ConnectionOptions } from "../aws/connection.ts";
 import { requestHandlerOptions } from "../aws/connection.ts";
 import { InterruptedError, SentinelError } from "../aws/errors.ts";
-import { errorCode, failureDetail, type SdkError, withoutUrlCredentials } from "../aws/sdk-errors.ts";
+import { withoutUrlCredentials } from "../aws/sdk-errors.ts";
 import { boundWholeAttempts } from "../aws/whole-response.ts";
 import type { Instant } from "../timefilter/instant.ts";
 import type { TimeWindow } from "../timefilter/parse-when.ts";
+import { cloudTrailError, LOOKUP_EVENTS } from "./cloudtrail-errors.ts";
 import { type ReadRecord, readRecordText } from "./event.ts";
 import { RequestPacer } from "./pacer.ts";
 import type { EventSource } from "./source.ts";
@@ -120,7 +121,7 @@ export class CloudTrailApiSource implements EventSource {
             { abortSignal: signal },
           )
           .catch((error: unknown) => {
-            throw cloudTrailError(error, region, endpoint);
+            throw cloudTrailError(error, LOOKUP_EVENTS, region, endpoint);
           });
         pages++;
         this.#onDebug?.(
@@ -172,50 +173,4 @@ class PageQueue<T> {
       this.#wake = undefined;
     }
   }
-}
-
-/** One actionable line for a failed LookupEvents call (SPEC §6). */
-function cloudTrailError(error: unknown, region: string, endpoint: string): Error {
-  if (error instanceof SentinelError || error instanceof InterruptedError) return error;
-  const e = (error instanceof Error ? error : new Error(String(error))) as SdkError;
-  if (e.name === "AbortError") return new InterruptedError("interrupted");
-  const message = (e.message ?? "").split("\n", 1)[0]?.trim() ?? "";
-  const attempts = e.$metadata?.attempts;
-  const debugDetail = failureDetail("LookupEvents", e);
-  const make = (text: string) => new SentinelError(text, { cause: error, debugDetail });
-  const code = errorCode(e);
-  if (e.name === "AccessDeniedException" || e.name === "AccessDenied") {
-    return make(
-      `access denied for cloudtrail:LookupEvents in ${region}: ${message}; grant it (docs/guide/install.md) or read log files with --cloudtrail-logs`,
-    );
-  }
-  if (e.name === "CredentialsProviderError" || /credential/i.test(e.name)) {
-    return make(
-      `no AWS credentials found: ${message}; set AWS_PROFILE, pass --aws-profile, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY`,
-    );
-  }
-  if (
-    e.name === "UnrecognizedClientException" ||
-    e.name === "InvalidSignatureException" ||
-    e.name === "ExpiredTokenException"
-  ) {
-    return make(`AWS rejected the credentials (${e.name}): refresh them or pick another with --aws-profile`);
-  }
-  if (e.name === "ThrottlingException") {
-    return make(
-      `CloudTrail kept throttling LookupEvents in ${region}${attempts ? ` after ${attempts} attempts` : ""}: run the audit again later, or read log files with --cloudtrail-logs`,
-    );
-  }
-  if (e.name === "TimeoutError" || code === "ETIMEDOUT") {
-    return make(`LookupEvents in ${region} timed out at ${endpoint}: check the network, or raise --timeout`);
-  }
-  if (code !== undefined && /^E[A-Z]+$/.test(code)) {
-    return make(
-      `cannot reach CloudTrail at ${endpoint} (${code}): check AWS_ENDPOINT_URL_CLOUDTRAIL, --trail-region and the network`,
-    );
-  }
-  const status = e.$metadata?.httpStatusCode;
-  return make(
-    `LookupEvents in ${region} failed${attempts && attempts > 1 ? ` after ${attempts} attempts` : ""}: ${e.name}${status ? ` (HTTP ${status})` : ""}: ${message || "no message"}`,
-  );
 }

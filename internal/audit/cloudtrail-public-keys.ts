@@ -2,7 +2,8 @@
 // region, every page followed. The SDK is imported on first use; it honours
 // AWS_ENDPOINT_URL_CLOUDTRAIL itself.
 import { type ConnectionOptions, requestHandlerOptions } from "../aws/connection.ts";
-import { toSentinelError } from "../aws/sdk-errors.ts";
+import { withoutUrlCredentials } from "../aws/sdk-errors.ts";
+import { cloudTrailError, LIST_PUBLIC_KEYS } from "./cloudtrail-errors.ts";
 import type { PublicKeyLister, TrailPublicKey } from "./public-keys.ts";
 
 /** ListPublicKeys through the SDK, one client per region. */
@@ -48,12 +49,8 @@ export class CloudTrailPublicKeys implements PublicKeyLister {
         token = page.NextToken;
       } while (token !== undefined);
     } catch (error) {
-      throw toSentinelError(error, {
-        operation: "CloudTrail ListPublicKeys",
-        table: "",
-        region,
-        endpoint: this.#env.AWS_ENDPOINT_URL_CLOUDTRAIL ?? this.#env.AWS_ENDPOINT_URL ?? `CloudTrail in ${region}`,
-      });
+      const endpoint = this.#env.AWS_ENDPOINT_URL_CLOUDTRAIL ?? this.#env.AWS_ENDPOINT_URL ?? `CloudTrail in ${region}`;
+      throw cloudTrailError(error, LIST_PUBLIC_KEYS, region, withoutUrlCredentials(endpoint));
     } finally {
       client.destroy();
     }

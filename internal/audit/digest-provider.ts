@@ -1,8 +1,9 @@
+import { SentinelError } from "../aws/errors.ts";
 import { mapLimited } from "./bucket-logs.ts";
 import { type FetchedDigest, parseDigest, sha256Hex } from "./digest.ts";
 import { type GunzipResult, GzipError, gunzipMembers } from "./gzip-members.ts";
 import type { PublicKeyLister, TrailPublicKey } from "./public-keys.ts";
-import type { TrailBucket } from "./trail-bucket.ts";
+import { MissingObject, type TrailBucket } from "./trail-bucket.ts";
 import { baseName, type DeliveryRange, dayFolders, folderName, inRange, parseDigestName } from "./trail-layout.ts";
 
 /** A digest is a few KB; more than this is no digest CloudTrail wrote. */
@@ -71,7 +72,13 @@ export class DigestProvider {
   async fetch(key: string, signal?: AbortSignal): Promise<FetchedDigest> {
     const name = parseDigestName(baseName(key));
     if (name === undefined) throw new Error(`not a digest key: ${key}`);
-    const { body, metadata } = await this.#bucket.open(key, signal);
+    const { body, metadata } = await this.#bucket.open(key, signal).catch((error: unknown) => {
+      if (!(error instanceof MissingObject)) throw error;
+      throw new SentinelError(
+        `CloudTrail digest ${this.#bucket.label(key)} was deleted while the audit read the bucket: run it again`,
+        { cause: error },
+      );
+    });
     const parts: Buffer[] = [];
     let length = 0;
     const result: GunzipResult = { members: 0, trailingBytes: 0 };

@@ -22,6 +22,7 @@ import { MemoryBucket } from "../../test/support/memory-bucket.ts";
 import { parseTimestamp } from "../timefilter/instant.ts";
 import type { TimeWindow } from "../timefilter/parse-when.ts";
 import { BucketLogsSource } from "./bucket-logs.ts";
+import { DigestProvider } from "./digest-provider.ts";
 import {
   type IntegrityProblem,
   type IntegrityReport,
@@ -426,4 +427,13 @@ test("the signature written is one openssl verifies over the documented signed s
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("a digest deleted between its listing and its read ends the run naming it, with what to do", async () => {
+  const keys: PublicKeyLister = { listPublicKeys: async () => [] };
+  const gone = `${ROOT}CloudTrail-Digest/${REGION}/2026/01/20/${ACCOUNT}_CloudTrail-Digest_${REGION}_t_${REGION}_20260120T130131Z.json.gz`;
+  const error = await new DigestProvider(new MemoryBucket(BUCKET), keys, 1).fetch(gone).catch((e: unknown) => e);
+  expect((error as Error).message).toBe(
+    `CloudTrail digest s3://${BUCKET}/${gone} was deleted while the audit read the bucket: run it again`,
+  );
 });

@@ -188,7 +188,7 @@ export class Kms {
         );
       case "AccessDeniedException":
         return make(
-          `access denied to KMS ${operation} on key "${keyId}": the caller needs kms:${operation} on it (SPEC: exporter kms:Sign, verifier kms:Verify)`,
+          `access denied to KMS ${operation} on key "${keyId}": the caller needs kms:${operation} on it (the job that exports signs: kms:Sign; whoever verifies: kms:Verify)`,
         );
       case "DisabledException":
       case "KMSInvalidStateException":

@@ -67,7 +67,15 @@ test.each([
   ],
   [
     Object.assign(new Error("socket hang up"), { name: "TimeoutError", code: "ECONNRESET" }),
-    "cannot reach S3 at http://***@h:1 (ECONNRESET): check AWS_ENDPOINT_URL_S3, --region and the network",
+    "cannot reach S3 at http://***@h:1 (ECONNRESET) for GetObject s3://b/p/k: check AWS_ENDPOINT_URL_S3, --region and the network",
+  ],
+  [
+    Object.assign(new Error("read ECONNRESET"), { name: "Error", code: "ECONNRESET", $metadata: { attempts: 5 } }),
+    "cannot reach S3 at http://***@h:1 (ECONNRESET) for GetObject s3://b/p/k after 5 attempts: check AWS_ENDPOINT_URL_S3, --region and the network",
+  ],
+  [
+    sdkError("AccessDenied", 403),
+    "access denied for GetObject on s3://b/p/k: x; grant s3:GetObject on it (without s3:ListBucket, S3 also says so for an object that does not exist)",
   ],
   [
     Object.assign(new Error("no data"), { name: "TimeoutError", $metadata: { attempts: 3 } }),
@@ -77,6 +85,13 @@ test.each([
   const converted = toS3Error(error, CONTEXT);
   expect(converted).toBeInstanceOf(SentinelError);
   expect(converted.message).toBe(message);
+});
+
+test("access denied to a listing asks for s3:ListBucket, not s3:GetObject", () => {
+  const listing = { ...CONTEXT, operation: "ListObjectsV2", key: "AWSLogs/" };
+  expect(toS3Error(sdkError("AccessDenied", 403), listing).message).toBe(
+    'access denied for ListObjectsV2 on s3://b/AWSLogs/: x; grant s3:ListBucket on bucket "b" for that prefix',
+  );
 });
 
 test("an abort is an interruption", () => {

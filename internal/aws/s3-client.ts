@@ -252,9 +252,12 @@ export function toS3Error(error: unknown, context: S3ErrorContext): Error {
     return make(`AWS rejected the credentials (${e.name}): refresh them or pick another with --aws-profile`);
   }
   if (e.name === "AccessDenied" || status === 403) {
-    return make(
-      `access denied for ${context.operation} on ${uri}${e.message && e.message !== "UnknownError" ? `: ${firstLine(e.message)}` : ""}; grant s3:GetObject on it (without s3:ListBucket, S3 also says so for an object that does not exist)`,
-    );
+    const said = e.message && e.message !== "UnknownError" ? `: ${firstLine(e.message)}` : "";
+    const grant =
+      context.operation === "ListObjectsV2"
+        ? `grant s3:ListBucket on bucket "${context.bucket}" for that prefix`
+        : "grant s3:GetObject on it (without s3:ListBucket, S3 also says so for an object that does not exist)";
+    return make(`access denied for ${context.operation} on ${uri}${said}; ${grant}`);
   }
   if (e.name === "PermanentRedirect" || status === 301) {
     const region = e.$response?.headers?.["x-amz-bucket-region"];
@@ -272,7 +275,10 @@ export function toS3Error(error: unknown, context: S3ErrorContext): Error {
   }
   // Before the timeout check: the SDK names a reset socket "TimeoutError" too, with the code saying what it was.
   if (code !== undefined && code !== "ETIMEDOUT" && S3_NETWORK_CODES.has(code)) {
-    return make(`cannot reach S3 at ${endpoint} (${code}): check AWS_ENDPOINT_URL_S3, --region and the network`);
+    const tries = attempts && attempts > 1 ? ` after ${attempts} attempts` : "";
+    return make(
+      `cannot reach S3 at ${endpoint} (${code}) for ${context.operation} ${uri}${tries}: check AWS_ENDPOINT_URL_S3, --region and the network`,
+    );
   }
   if (e.name === "TimeoutError" || e.name === "RequestTimeout" || code === "ETIMEDOUT") {
     return make(

@@ -180,7 +180,7 @@ listed newest first; the exit status is 4 when there is at least one.`,
       }
       return role;
     });
-    const trailRegions = raw.all("trail-region").map((r) => flag.region(r) as string);
+    const trailRegions = raw.all("trail-region").map((r) => flag.region(r, "--trail-region") as string);
     const cloudtrailLogs = raw.text("cloudtrail-logs");
     const sessionsFrom = raw.all("sessions-from");
     if (cloudtrailLogs === "")

@@ -73,9 +73,9 @@ export function tableName(value: string | undefined, env: Readonly<Record<string
   return name;
 }
 
-export function region(value: string | undefined): string | undefined {
+export function region(value: string | undefined, flagName = "--region"): string | undefined {
   if (value !== undefined && !(value.length <= 50 && REGION.test(value)))
-    throw invalid("--region", value, "use a region name like us-east-1");
+    throw invalid(flagName, value, "use a region name like us-east-1");
   return value;
 }
 

@@ -61,6 +61,8 @@ export async function verify(opts: VerifyOptions, deps: Deps): Promise<ExitCode>
       ...m,
       file: printable(m.file),
       signedBy: m.signedBy === null ? null : printable(m.signedBy),
+      // Problems name files and stored values too.
+      problems: m.problems.map((p) => printable(p)),
     }));
     await writeVerifyHuman(io.stdout, rows);
   }

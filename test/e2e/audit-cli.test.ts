@@ -133,6 +133,11 @@ const USAGE: [string, string[], RegExp][] = [
     /^error: invalid --role "prod-admin": give a role ARN/,
   ],
   [
+    "--trail-region not a region",
+    ["audit", "untracked-sessions", "--table", "t-1", "--since", "7d", "--trail-region", "US_EAST"],
+    /^error: invalid --trail-region "US_EAST": use a region name like us-east-1/,
+  ],
+  [
     "--cloudtrail-logs not a directory",
     ["audit", "untracked-sessions", "--table", "t-1", "--since", "7d", "--cloudtrail-logs", "/nonexistent/trail"],
     /^error: --cloudtrail-logs "\/nonexistent\/trail" is not a directory/,

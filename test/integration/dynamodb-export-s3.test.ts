@@ -192,7 +192,7 @@ describe("an export in S3", () => {
     const closed = `http://127.0.0.1:${await freePort()}`;
     const error = await errorOf(openDynamoDBExport(uri, { s3: s3At(closed) }));
     expect(error.message).toBe(
-      `cannot reach S3 at ${closed} (ECONNREFUSED): check AWS_ENDPOINT_URL_S3, --region and the network`,
+      `cannot reach S3 at ${closed} (ECONNREFUSED) for GetObject s3://sentinel-exports/${built.root}/manifest-summary.json after 3 attempts: check AWS_ENDPOINT_URL_S3, --region and the network`,
     );
   });
 });
