@@ -190,7 +190,7 @@ async function start(): Promise<void> {
     // Awaited below; a failure before then is not to end the process unhandled.
     table.catch(() => {});
     const trail = sampleTrail(sessions, now);
-    const files = writeTrail(TRAIL, trail.records);
+    const files = writeTrail(TRAIL, trail.records, now);
     const built = sampleExport(sessions, now);
     rmSync(EXPORT, { recursive: true, force: true });
     const exportFolder = writeExportToFolder(built, EXPORT);

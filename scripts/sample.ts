@@ -383,9 +383,11 @@ export type TrailFile = { key: string; body: Buffer; deliveredSec: number };
 /**
  * Writes the records as a trail's S3 layout below `dir` (after `aws s3 sync`): one gzipped
  * `{"Records": [...]}` file per hour, `AWSLogs/ACCOUNT/CloudTrail/REGION/YYYY/MM/DD/`, named
- * for a delivery at 55 minutes past that hour. Replaces `dir`; returns the files.
+ * for a delivery at 55 minutes past that hour, or, for this hour's, at `now`'s minute (a
+ * name after now is no delivery CloudTrail made). Replaces `dir`; returns the files.
  */
-export function writeTrail(dir: string, records: TrailRecord[]): TrailFile[] {
+export function writeTrail(dir: string, records: TrailRecord[], now: Date): TrailFile[] {
+  const nowMinute = new Date(Math.floor(now.getTime() / 60_000) * 60_000).toISOString();
   rmSync(dir, { recursive: true, force: true });
   const files = new Map<string, TrailRecord[]>();
   for (const r of records) {
@@ -401,10 +403,11 @@ export function writeTrail(dir: string, records: TrailRecord[]): TrailFile[] {
     const folder = ["AWSLogs", SAMPLE_ACCOUNT, "CloudTrail", SAMPLE_REGION, yyyy, mm, dd].join("/");
     mkdirSync(join(dir, folder), { recursive: true });
     const suffix = Array.from({ length: 16 }, () => alnum[Math.floor(random() * alnum.length)]).join("");
-    const name = `${SAMPLE_ACCOUNT}_CloudTrail_${SAMPLE_REGION}_${yyyy}${mm}${dd}T${hh}55Z_${suffix}.json.gz`;
+    const minute = nowMinute < `${hour}:55` ? nowMinute.slice(14, 16) : "55";
+    const name = `${SAMPLE_ACCOUNT}_CloudTrail_${SAMPLE_REGION}_${yyyy}${mm}${dd}T${hh}${minute}Z_${suffix}.json.gz`;
     const body = gzipSync(JSON.stringify({ Records: inFile }));
     writeFileSync(join(dir, folder, name), body);
-    written.push({ key: `${folder}/${name}`, body, deliveredSec: Date.parse(`${hour}:55:00Z`) / 1000 });
+    written.push({ key: `${folder}/${name}`, body, deliveredSec: Date.parse(`${hour}:${minute}:00Z`) / 1000 });
   }
   return written;
 }

@@ -1,6 +1,5 @@
 import type { ConnectionOptions } from "../aws/connection.ts";
 import { requestHandlerOptions } from "../aws/connection.ts";
-import { InterruptedError, SentinelError } from "../aws/errors.ts";
 import { withoutUrlCredentials } from "../aws/sdk-errors.ts";
 import { boundWholeAttempts } from "../aws/whole-response.ts";
 import type { Instant } from "../timefilter/instant.ts";

@@ -1,5 +1,6 @@
 import type { ConnectionOptions } from "../aws/connection.ts";
 import { UsageError } from "../aws/errors.ts";
+import { nonEmpty } from "../aws/shared-config.ts";
 import { readPublicKey, verifyOffline } from "../evidence/signature.ts";
 import { type SignatureCheck, verifyEvidence } from "../evidence/verify.ts";
 import { printable } from "../output/printable.ts";
@@ -17,6 +18,8 @@ export type VerifyOptions = {
   /** --public-key FILE, or --kms: how signatures are checked. */
   keys: { kind: "none" } | { kind: "public-key"; path: string } | { kind: "kms" };
   requireSignature: boolean;
+  /** --signed-by KEY: the key every signature must name. */
+  signedBy?: string;
   output: "human" | "json";
   connection: ConnectionOptions;
 };
@@ -33,9 +36,15 @@ export async function verify(opts: VerifyOptions, deps: Deps): Promise<ExitCode>
     check = async (statement, signature) => verifyOffline(statement, signature, key);
   } else if (opts.keys.kind === "kms") {
     check = async (statement, signature) => {
-      const region = regionOfKey(signature.key_id) ?? opts.connection.region;
+      const region =
+        regionOfKey(signature.key_id) ??
+        opts.connection.region ??
+        nonEmpty(io.env.AWS_REGION) ??
+        nonEmpty(io.env.AWS_DEFAULT_REGION);
       if (region === undefined) {
-        throw new UsageError(`cannot tell the region of KMS key "${signature.key_id}": pass --region`);
+        throw new UsageError(
+          `cannot tell the region of KMS key "${signature.key_id}": pass --region or set AWS_REGION`,
+        );
       }
       const kms = deps.kms({ ...opts.connection, region });
       try {
@@ -54,7 +63,9 @@ export async function verify(opts: VerifyOptions, deps: Deps): Promise<ExitCode>
     ...(opts.data === undefined ? {} : { data: opts.data }),
     ...(check === undefined ? {} : { check }),
     requireSignature: opts.requireSignature,
+    ...(opts.signedBy === undefined ? {} : { signedBy: opts.signedBy }),
   });
+  for (const note of report.notes) await say(io, `note: ${note}`);
   if (opts.output === "json") await writeVerifyJson(io.stdout, report.ok, report.manifests);
   else {
     const rows = report.manifests.map((m) => ({
@@ -99,6 +110,11 @@ with --public-key, or through KMS with --kms. Exit 0 when everything holds, 5 wh
     ),
     kms: toggle("Signatures", "check signatures through KMS Verify (needs kms:Verify)"),
     "require-signature": toggle("Signatures", "every manifest must have a valid signature"),
+    "signed-by": value(
+      "Signatures",
+      "KEY_ARN",
+      "every signature must name this KMS key (its ARN or key id): one by another key\nis invalid, whatever it verifies with",
+    ),
     output: oneOf("Output", "FORMAT", ["human", "json"], "human or json (default: human)", { aliases: ["format"] }),
     region: value("Connection", "REGION", "KMS region for --kms when a key is not an ARN"),
     "aws-profile": value("Connection", "NAME", "shared-config profile for --kms"),
@@ -117,12 +133,22 @@ with --public-key, or through KMS with --kms. Exit 0 when everything holds, 5 wh
     if (publicKey === "") throw new UsageError("--public-key needs a file");
     const data = raw.text("data");
     if (data === "") throw new UsageError("--data needs a file");
+    const signedBy = raw.text("signed-by");
+    if (
+      signedBy !== undefined &&
+      !/^(?:arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/)?[A-Za-z0-9-]{1,128}$/.test(signedBy)
+    ) {
+      throw new UsageError(
+        `invalid --signed-by ${JSON.stringify(signedBy)}: give the key's ARN (arn:aws:kms:REGION:ACCOUNT:key/ID) or its key id; an alias names no key offline`,
+      );
+    }
     return {
       manifests: [...parsed.args],
       ...(data === undefined ? {} : { data }),
       keys:
         publicKey !== undefined ? { kind: "public-key", path: publicKey } : kms ? { kind: "kms" } : { kind: "none" },
       requireSignature: parsed.has("require-signature"),
+      ...(signedBy === undefined ? {} : { signedBy }),
       output: flag.outputFormat(raw.text("output"), ["human", "json"]) as "human" | "json",
       connection: connectionOptions(parsed),
     };

@@ -2,12 +2,12 @@
 // other (the chain and the tiling of windows) and their signatures, offline
 // unless the signature check given reaches KMS.
 import { createHash } from "node:crypto";
-import { createReadStream, existsSync, readFileSync, statSync } from "node:fs";
+import { createReadStream, existsSync, readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { SentinelError, UsageError } from "../aws/errors.ts";
 import { quotedPath } from "../aws/quoted-path.ts";
 import type { VerifyRow } from "../output/verify-report.ts";
-import { addNanos, compareInstants, type Instant, parseTimestamp } from "../timefilter/instant.ts";
+import { addNanos, compareInstants, formatNano, type Instant, parseTimestamp } from "../timefilter/instant.ts";
 import { signaturePath } from "./evidence-files.ts";
 import { parseSignatureFile, type SignatureFile, statementDigest } from "./signature.ts";
 
@@ -20,12 +20,18 @@ export type VerifyOptions = {
   /** How signatures are checked (--public-key or --kms); undefined: none can be. */
   check?: SignatureCheck;
   requireSignature: boolean;
+  /**
+   * --signed-by: the key every signature must name (its ARN, or the key id in
+   * it); a signature naming another key is invalid, whatever it verifies with.
+   */
+  signedBy?: string;
 };
 
 /** What verify says of one manifest (the rows of its report). */
 export type ManifestReport = VerifyRow & { problems: string[] };
 
-export type VerifyReport = { ok: boolean; manifests: ManifestReport[] };
+/** `notes`: what holds but is worth saying (a series that starts after a manifest not given, several signers). */
+export type VerifyReport = { ok: boolean; manifests: ManifestReport[]; notes: string[] };
 
 /** A manifest as read: its bytes' SHA-256 and the fields verify compares. */
 type Manifest = {
@@ -70,7 +76,12 @@ function readManifest(path: string): Manifest {
   }
   if (!isObject(json) || json.tool !== "sentinel") throw notManifest('no "tool": "sentinel"');
   const output = json.output;
-  if (!isObject(output) || !Number.isSafeInteger(output.bytes) || typeof output.sha256 !== "string") {
+  if (
+    !isObject(output) ||
+    !Number.isSafeInteger(output.bytes) ||
+    (output.bytes as number) < 0 ||
+    typeof output.sha256 !== "string"
+  ) {
     throw notManifest('no "output" with "bytes" and "sha256"');
   }
   const kind = json.kind === "audit" ? "audit" : "export";
@@ -136,28 +147,30 @@ function checkSeries(series: Manifest[]): void {
     if (!same(m.format, before.format) || !same(m.columns, before.columns)) {
       problems.push(`another format or columns than ${name}`);
     }
-    if (before.until === undefined || m.since === undefined) problems.push(`gap before ${basename(m.path)}`);
+    // Window order puts an open start first: a second one starts where the first did.
+    if (before.until === undefined || m.since === undefined) problems.push(`overlap with ${name}`);
     else {
       const next = addNanos(before.until, 1);
       const order = compareInstants(m.since, next);
-      if (order > 0) problems.push(`gap before ${basename(m.path)}: ${before.untilText} to ${m.sinceText}`);
+      if (order > 0) {
+        const last = formatNano(addNanos(m.since, -1));
+        problems.push(`gap before ${basename(m.path)}: nothing covers ${formatNano(next)} to ${last}`);
+      }
       if (order < 0) problems.push(`overlap with ${name}`);
     }
-    if (m.previous !== before.sha256)
+    if (m.previous === undefined) {
+      problems.push(
+        `chain broken at ${name}: ${basename(m.path)} has no previous_manifest_sha256 (not a checkpointed run)`,
+      );
+    } else if (m.previous !== before.sha256) {
       problems.push(`chain broken at ${name}: previous_manifest_sha256 is not its SHA-256`);
+    }
   }
 }
 
 /** Hashes the data against the manifests, front to back, in one read (SPEC §13.3). */
 async function checkData(path: string, series: Manifest[]): Promise<void> {
-  let size: number;
-  try {
-    size = statSync(path).size;
-  } catch (error) {
-    throw new SentinelError(
-      `cannot read --data ${quotedPath(path)} (${(error as NodeJS.ErrnoException).code ?? "error"}): check the path and its permissions`,
-    );
-  }
+  let size = 0;
   let index = 0;
   let left = series[0]?.bytes ?? 0;
   let hash = createHash("sha256");
@@ -173,6 +186,7 @@ async function checkData(path: string, series: Manifest[]): Promise<void> {
   while (index < series.length && left === 0) finish();
   try {
     for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+      size += chunk.length;
       let at = 0;
       while (at < chunk.length) {
         if (index >= series.length) {
@@ -207,6 +221,11 @@ async function checkData(path: string, series: Manifest[]): Promise<void> {
   }
 }
 
+/** True when the key ARN a `.sig` records is `expected`: that ARN, or the key id in it. */
+function namesKey(keyArn: string, expected: string): boolean {
+  return keyArn === expected || keyArn.endsWith(`:key/${expected}`);
+}
+
 /** The signature beside a manifest, checked (SPEC §13.2). */
 async function checkSignature(m: Manifest, opts: VerifyOptions): Promise<void> {
   const sigPath = signaturePath(m.path);
@@ -233,6 +252,10 @@ async function checkSignature(m: Manifest, opts: VerifyOptions): Promise<void> {
     return;
   }
   m.report.signedBy = signature.key_id;
+  if (opts.signedBy !== undefined && !namesKey(signature.key_id, opts.signedBy)) {
+    m.report.problems.push(`signature invalid: signed by ${signature.key_id}, not ${opts.signedBy}`);
+    return;
+  }
   // The statement's exact form and the manifest's SHA-256 (read once, with the manifest).
   if (statementDigest(signature.statement) !== m.sha256) {
     m.report.problems.push("signature invalid: its statement names another manifest");
@@ -255,9 +278,32 @@ export async function verifyEvidence(paths: readonly string[], opts: VerifyOptio
     throw new UsageError("an audit manifest stands alone: verify it by itself, with its --data");
   }
   const series = [...manifests].sort(byWindow);
+  for (const m of series) {
+    if (m.since !== undefined && m.until !== undefined && compareInstants(m.since, m.until) > 0) {
+      m.report.problems.push("its window ends before it starts");
+    }
+  }
   checkSeries(series);
   if (opts.data !== undefined) await checkData(opts.data, series);
   for (const m of series) await checkSignature(m, opts);
   for (const m of series) m.report.ok = m.report.problems.length === 0;
-  return { ok: series.every((m) => m.report.ok), manifests: series.map((m) => m.report) };
+  return { ok: series.every((m) => m.report.ok), manifests: series.map((m) => m.report), notes: notesOf(series) };
+}
+
+/** What a reader of the report should know that is no problem of a manifest. */
+function notesOf(series: readonly Manifest[]): string[] {
+  const notes: string[] = [];
+  const first = series[0];
+  if (first?.kind === "export" && typeof first.previous === "string") {
+    notes.push(
+      `${basename(first.path)} follows a manifest not given (previous_manifest_sha256 ${first.previous.slice(0, 12)}…): the chain is checked from there on; give the whole series to check it from its first run`,
+    );
+  }
+  const signers = [...new Set(series.flatMap((m) => (m.report.signedBy === null ? [] : [m.report.signedBy])))];
+  if (signers.length > 1) {
+    notes.push(
+      `the signatures name ${signers.length} keys (${signers.join(", ")}): pass --signed-by KEY_ARN to accept one`,
+    );
+  }
+  return notes;
 }

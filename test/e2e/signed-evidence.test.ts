@@ -19,13 +19,13 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CreateKeyCommand, GetPublicKeyCommand, KMSClient } from "@aws-sdk/client-kms";
+import { CreateKeyCommand, GetPublicKeyCommand, KMSClient, SignCommand } from "@aws-sdk/client-kms";
 import { putItems } from "../../scripts/session-table.ts";
 import { endpoint, freshTable, item, testClient } from "../support/dynamo.ts";
 import { startFakeSts } from "../support/fake-sts.ts";
 import { startFaultProxy } from "../support/fault-proxy.ts";
 import { type RunningMoto, sharedMoto } from "../support/moto.ts";
-import { binaryEnv, runBinary } from "../support/run-binary.ts";
+import { BINARY, binaryEnv, runBinary } from "../support/run-binary.ts";
 
 const DIR = mkdtempSync(join(tmpdir(), "sentinel-signed-"));
 const sts = startFakeSts("arn:aws:sts::123456789012:assumed-role/Archiver/ci");
@@ -326,6 +326,95 @@ describe("tampering, each alone, is exit 5 naming the problem", () => {
       expect(result.code).toBe(5);
       expect(result.stdout).toContain(`FAILED  ${copy.manifests[2]}: signature invalid`);
     }
+  });
+
+  test("a manifest edited and signed again with the forger's own KMS key: --signed-by refuses it, and a note names both keys", async () => {
+    const copy = copyEvidence("re-signed");
+    // The last run: no later manifest's chain names it.
+    const path = copy.manifests[RUNS - 1] as string;
+    writeFileSync(path, readFileSync(path, "utf8").replace('"rows": ', '"rows": 1'));
+    const forgerKey = await createSigningKey("RSA_2048");
+    const statement = `sentinel-manifest-v1\n${sha256(readFileSync(path))}\n`;
+    const signed = await kms.send(
+      new SignCommand({
+        KeyId: forgerKey,
+        Message: Buffer.from(statement),
+        MessageType: "RAW",
+        SigningAlgorithm: "RSASSA_PKCS1_V1_5_SHA_256",
+      }),
+    );
+    const sig = JSON.parse(readFileSync(`${path}.sig`, "utf8"));
+    writeFileSync(
+      `${path}.sig`,
+      JSON.stringify({
+        ...sig,
+        statement,
+        key_id: forgerKey,
+        signature: Buffer.from(signed.Signature as Uint8Array).toString("base64"),
+      }),
+    );
+    // The forger's signature is a real one (checked here without KMS's word).
+    expect(independentlyValid(path, await publicKeyDer(forgerKey))).toBe(true);
+    const loose = await runBinary(["verify", ...copy.manifests, "--data", copy.data, "--kms"], env());
+    expect(loose.stderr).toContain(
+      `note: the signatures name 2 keys (${rsaKey}, ${forgerKey}): pass --signed-by KEY_ARN to accept one`,
+    );
+    const keyId = rsaKey.slice(rsaKey.lastIndexOf("/") + 1);
+    for (const pinned of [rsaKey, keyId]) {
+      const result = await runBinary(
+        ["verify", ...copy.manifests, "--data", copy.data, "--kms", "--signed-by", pinned],
+        env(),
+      );
+      expect(result.code).toBe(5);
+      expect(result.stdout).toContain(`FAILED  ${path}: signature invalid: signed by ${forgerKey}, not ${pinned}`);
+      expect(result.stdout.split("\n").filter((l) => l.startsWith("ok "))).toHaveLength(RUNS - 1);
+    }
+  });
+
+  test("file names in problems reach the terminal without control characters", async () => {
+    const copy = copyEvidence("hostile-names");
+    const hostile = join(copy.dir, "run-1\u001b[8m\nok      fake.json");
+    copyFileSync(copy.manifests[1] as string, hostile);
+    copyFileSync(`${copy.manifests[1]}.sig`, `${hostile}.sig`);
+    rmSync(copy.manifests[1] as string);
+    // Left out of the series: the manifest after it names the hostile file in its gap and chain problems.
+    const rest = copy.manifests.filter((_, i) => i !== 1 && i !== 2);
+    const result = await runBinary(["verify", hostile, ...rest, "--public-key", join(DIR, "rsa.der")], env());
+    expect(result.code).toBe(5);
+    expect(result.stdout).toContain("chain broken at run-1?[8m?ok      fake.json");
+    expect(/\p{Cc}/u.test(result.stdout.replaceAll("\n", ""))).toBe(false);
+    expect(result.stdout.split("\n").filter((l) => l.startsWith("ok      fake"))).toHaveLength(0);
+  });
+
+  test("--data read from a pipe: the size said is the bytes read", async () => {
+    const copy = copyEvidence("pipe");
+    const one = copy.manifests[0] as string;
+    // bash's <(…) hands verify a pipe, whose size stat says is 0.
+    const child = Bun.spawnSync(
+      [
+        "bash",
+        "-c",
+        'exec "$0" verify "$1" --data <(cat "$2") --public-key "$3"',
+        BINARY,
+        one,
+        copy.data,
+        join(DIR, "rsa.der"),
+      ],
+      { env: env() },
+    );
+    const bytes = JSON.parse(readFileSync(one, "utf8")).output.bytes as number;
+    expect(child.exitCode).toBe(5);
+    expect(child.stdout.toString()).toContain(
+      `size differs: ${readFileSync(copy.data).length} bytes, the manifest says ${bytes}`,
+    );
+  });
+
+  test("a series given from its second run verifies, with a note that it follows a manifest not given", async () => {
+    const result = await runBinary(["verify", ...manifests.slice(1), "--public-key", join(DIR, "rsa.der")], env());
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe(
+      `note: run-1.manifest.json follows a manifest not given (previous_manifest_sha256 ${sha256(readFileSync(manifests[0] as string)).slice(0, 12)}…): the chain is checked from there on; give the whole series to check it from its first run\n`,
+    );
   });
 
   test("an unsigned manifest with --require-signature", async () => {
