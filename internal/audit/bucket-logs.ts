@@ -365,6 +365,11 @@ export class BucketLogsSource implements EventSource {
     }
   }
 
+  /** Log files read to their end so far (each once), for the manifest. */
+  get filesRead(): number {
+    return this.inventory.files.size;
+  }
+
   #missing(file: Listed, error: unknown): unknown {
     if (!(error instanceof MissingObject)) return error;
     return new SentinelError(

@@ -6,7 +6,7 @@
 // signature and deleted digests, each named with its key and exit 5.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -143,11 +143,24 @@ describe("an organization trail's bucket", () => {
     expect(oneRegion.length).toBeLessThan(all.length);
   });
 
-  test("--debug counts the List and Get requests; no CloudTrail event call is made", async () => {
+  test("--debug counts the List and Get requests; no CloudTrail event call is made; the manifest counts the files read", async () => {
     const before = cloudTrail.requests.length;
-    const result = await audit([...window, "--cloudtrail-s3", `s3://${bucket.name}/org-trail`, "--debug"]);
-    expect(result.stderr).toMatch(/debug: S3 requests: \d+ List, \d+ Get/);
+    const manifest = join(folder, "..", "bucket-audit.manifest.json");
+    const result = await audit([
+      ...window,
+      "--cloudtrail-s3",
+      `s3://${bucket.name}/org-trail`,
+      "--debug",
+      "--manifest",
+      manifest,
+    ]);
+    const gets = /debug: S3 requests: \d+ List, (\d+) Get/.exec(result.stderr);
+    expect(gets).not.toBeNull();
     expect(cloudTrail.requests.length).toBe(before);
+    // Without --validate-logs every Get is a log file.
+    const written = JSON.parse(readFileSync(manifest, "utf8"));
+    expect(written.log_files).toBe(Number(gets?.[1]));
+    expect(written.log_files).toBeGreaterThan(5);
   });
 });
 
