@@ -223,7 +223,9 @@ test("a corrupt gzip body or one that is not a Records object fails the run nami
   const corrupt = new MemoryBucket("b");
   const whole = logFile(rec("e1", "2026-01-20T10:00:00Z"));
   corrupt.put(key, whole.subarray(0, whole.length - 9));
-  await expect(read(source(corrupt))).rejects.toThrow(`CloudTrail log file "s3://b/${key}" is not valid gzip data`);
+  await expect(read(source(corrupt))).rejects.toThrow(
+    `CloudTrail log file "s3://b/${key}" is not valid gzip data: keep it and compare it with the bucket's earlier versions (--validate-logs tells which files CloudTrail delivered)`,
+  );
   const notRecords = new MemoryBucket("b");
   notRecords.put(key, gzipSync("[1, 2]"));
   await expect(read(source(notRecords))).rejects.toThrow(

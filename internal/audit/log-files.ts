@@ -230,17 +230,21 @@ function fewNodes(text: string, max: number): boolean {
 
 export function fileError(name: string, gzip: boolean, error: unknown): Error {
   const q = quotedPath(name);
+  // An object in the trail's bucket is the record itself: keep it, find out what changed it.
+  const todo = name.startsWith("s3://")
+    ? "keep it and compare it with the bucket's earlier versions (--validate-logs tells which files CloudTrail delivered)"
+    : "fetch it again from the trail's bucket";
   if (error instanceof NotRecordsJson) {
     return new SentinelError(
-      `CloudTrail log file ${q} is not a {"Records": [...]} JSON file (${error.message}): remove it or fetch it again`,
+      `CloudTrail log file ${q} is not a {"Records": [...]} JSON file (${error.message}): ${todo}`,
     );
   }
   const e = error as NodeJS.ErrnoException;
   if (gzip && (e.code === "Z_DATA_ERROR" || e.code === "Z_BUF_ERROR" || e.errno === -3)) {
-    return new SentinelError(`CloudTrail log file ${q} is not valid gzip data: remove it or fetch it again`);
+    return new SentinelError(`CloudTrail log file ${q} is not valid gzip data: ${todo}`);
   }
   if (e.code === "EACCES" || e.code === "EPERM") {
     return new SentinelError(`cannot read CloudTrail log file ${q} (${e.code}): check its permissions`);
   }
-  return new SentinelError(`cannot read CloudTrail log file ${q}: ${e.code ?? e.message}: remove it or fetch it again`);
+  return new SentinelError(`cannot read CloudTrail log file ${q}: ${e.code ?? e.message}: ${todo}`);
 }

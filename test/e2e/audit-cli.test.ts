@@ -100,7 +100,9 @@ test("exit 1 for a .json.gz that is not gzip, and for one that cannot be read", 
   mkdirSync(notGzip);
   writeFileSync(join(notGzip, "a.json.gz"), JSON.stringify({ Records: [] }));
   const r = await runBinary(audit("--cloudtrail-logs", notGzip));
-  expect(r.stderr).toBe('error: CloudTrail log file "a.json.gz" is not valid gzip data: remove it or fetch it again\n');
+  expect(r.stderr).toBe(
+    'error: CloudTrail log file "a.json.gz" is not valid gzip data: fetch it again from the trail\'s bucket\n',
+  );
   expect(r.code).toBe(1);
   const locked = join(dir, "locked");
   mkdirSync(locked);
