@@ -159,6 +159,13 @@ test("--account and --trail-region keep only those folders", async () => {
   await expect(read(source(bucket, { accounts: ["999999999999"] }))).rejects.toThrow(
     "no CloudTrail logs found for account 999999999999 below s3://b/AWSLogs/: check the bucket and prefix of --cloudtrail-s3 and --account",
   );
+  // One asked for and absent among others found: the audit would be short of its logs.
+  await expect(read(source(bucket, { accounts: ["444455556666", "999999999999"] }))).rejects.toThrow(
+    "no CloudTrail logs found for account 999999999999 below s3://b/AWSLogs/: check the bucket and prefix of --cloudtrail-s3 and --account",
+  );
+  await expect(read(source(bucket, { regions: ["eu-west-1", "ap-south-1"] }))).rejects.toThrow(
+    "no CloudTrail log folders found in region ap-south-1 below s3://b/AWSLogs/: check --cloudtrail-s3 and --trail-region",
+  );
 });
 
 test("at most --s3-concurrency bodies are read at once", async () => {

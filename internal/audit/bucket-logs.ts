@@ -136,8 +136,10 @@ export class BucketLogsSource implements EventSource {
       }
     }
     const kept = accountRoots.filter((a) => wanted(this.#options.accounts, a.account));
-    if (kept.length === 0) {
-      const which = this.#options.accounts?.length ? ` for account ${this.#options.accounts.join(", ")}` : "";
+    // An account asked for by name and not found would leave the audit short of its logs.
+    const absentAccounts = (this.#options.accounts ?? []).filter((a) => !kept.some((k) => k.account === a));
+    if (kept.length === 0 || absentAccounts.length > 0) {
+      const which = absentAccounts.length > 0 ? ` for account ${absentAccounts.join(", ")}` : "";
       throw new SentinelError(
         `no CloudTrail logs found${which} below ${bucket.label(root)}: check the bucket and prefix of --cloudtrail-s3${which ? " and --account" : ""}`,
       );
@@ -150,8 +152,9 @@ export class BucketLogsSource implements EventSource {
         .map((region) => ({ accountRoot, account, region })),
     );
     const trails = perAccount.flat();
-    if (trails.length === 0) {
-      const which = this.#options.regions?.length ? ` in region ${this.#options.regions.join(", ")}` : "";
+    const absentRegions = (this.#options.regions ?? []).filter((r) => !trails.some((t) => t.region === r));
+    if (trails.length === 0 || absentRegions.length > 0) {
+      const which = absentRegions.length > 0 ? ` in region ${absentRegions.join(", ")}` : "";
       throw new SentinelError(
         `no CloudTrail log folders found${which} below ${bucket.label(root)}: check --cloudtrail-s3${which ? " and --trail-region" : ""}`,
       );
