@@ -311,8 +311,6 @@ export class BucketLogsSource implements EventSource {
       wakeReaders();
       for (const queue of queues) queue.fail(new Error("stopped"));
     }
-    const r = this.#bucket.requests;
-    this.#options.onDebug?.(`S3 requests: ${r.list} List, ${r.get} Get`);
   }
 
   /** Parses a file as it streams, its records into `queue` in batches. */

@@ -9,6 +9,15 @@ import {
   type TrailBucket,
 } from "./trail-bucket.ts";
 
+/**
+ * A key of a listing asked for with EncodingType "url", as stored: S3 encodes
+ * like a form (a space as "+"), moto percent-encodes everything; this reads both.
+ * @example listedKey("AWSLogs/planted%0Dfile+1.json") // "AWSLogs/planted\rfile 1.json"
+ */
+export function listedKey(encoded: string): string {
+  return decodeURIComponent(encoded.replaceAll("+", " "));
+}
+
 /** A trail bucket read through S3. */
 export class S3TrailBucket implements TrailBucket {
   readonly name: string;
@@ -29,7 +38,7 @@ export class S3TrailBucket implements TrailBucket {
   async listFolders(prefix: string, signal?: AbortSignal): Promise<string[]> {
     const folders: string[] = [];
     await this.#list(prefix, { delimiter: "/" }, signal, (page) => {
-      for (const p of page.CommonPrefixes ?? []) if (p.Prefix !== undefined) folders.push(p.Prefix);
+      for (const p of page.CommonPrefixes ?? []) if (p.Prefix !== undefined) folders.push(listedKey(p.Prefix));
     });
     return folders;
   }
@@ -37,7 +46,9 @@ export class S3TrailBucket implements TrailBucket {
   async listFiles(prefix: string, startAfter?: string, signal?: AbortSignal): Promise<BucketObject[]> {
     const files: BucketObject[] = [];
     await this.#list(prefix, startAfter === undefined ? {} : { startAfter }, signal, (page) => {
-      for (const o of page.Contents ?? []) if (o.Key !== undefined) files.push({ key: o.Key, size: o.Size ?? 0 });
+      for (const o of page.Contents ?? []) {
+        if (o.Key !== undefined) files.push({ key: listedKey(o.Key), size: o.Size ?? 0 });
+      }
     });
     return files;
   }
@@ -74,6 +85,8 @@ export class S3TrailBucket implements TrailBucket {
           new ListObjectsV2Command({
             Bucket: this.name,
             Prefix: prefix,
+            // Keys come URL-encoded: XML would turn a carriage return in a key into a line feed.
+            EncodingType: "url",
             ...(options.delimiter === undefined ? {} : { Delimiter: options.delimiter }),
             ...(token === undefined && options.startAfter !== undefined ? { StartAfter: options.startAfter } : {}),
             ...(token === undefined ? {} : { ContinuationToken: token }),
