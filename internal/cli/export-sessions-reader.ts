@@ -10,7 +10,7 @@ import type { Deps } from "./deps.ts";
 
 /** True when `source` names a DynamoDB export: an s3:// URI, its manifest, or a folder holding one. */
 function isExportLocation(source: string): boolean {
-  if (source.startsWith("s3://")) return true;
+  if (/^s3:\/\//i.test(source)) return true;
   if (basename(source) === "manifest-summary.json") return true;
   try {
     return statSync(source).isDirectory() && statSync(join(source, "manifest-summary.json")).isFile();

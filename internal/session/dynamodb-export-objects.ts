@@ -2,7 +2,7 @@
 // (`aws s3 sync`), and how their bytes are read. Names are relative to the
 // export's folder: "manifest-summary.json", "data/abc.json.gz".
 import { createReadStream } from "node:fs";
-import { resolve } from "node:path";
+import { basename, dirname, resolve } from "node:path";
 import { InterruptedError, SentinelError, UsageError } from "../aws/errors.ts";
 import { NoSuchObject, openWhole, type S3Connection } from "../aws/s3-client.ts";
 
@@ -38,7 +38,8 @@ export function parseExportLocation(text: string): ExportLocation {
     throw new UsageError(`export "${text}" is neither an s3:// URI nor a folder`);
   }
   if (text === "") throw new UsageError("--from-export needs an s3:// URI or a folder");
-  const dir = text === SUMMARY ? "." : withoutSummary(text) || "/";
+  // The platform's own path rules: a Windows path may name the summary after a backslash.
+  const dir = basename(text) === SUMMARY ? dirname(text) : text;
   return { kind: "folder", dir: resolve(dir) };
 }
 

@@ -162,6 +162,8 @@ test.each([
     { kind: "folder", dir: "/srv/exports/AWSDynamoDB/0170-ab" },
   ],
   ["/srv/exports/AWSDynamoDB/0170-ab//", { kind: "folder", dir: "/srv/exports/AWSDynamoDB/0170-ab" }],
+  ["manifest-summary.json", { kind: "folder", dir: process.cwd() }],
+  ["S3://audit/AWSDynamoDB/0170-ab", { kind: "s3", bucket: "audit", prefix: "AWSDynamoDB/0170-ab" }],
 ])("parseExportLocation(%p)", (uri, expected) => {
   expect(parseExportLocation(uri)).toEqual(expected as ReturnType<typeof parseExportLocation>);
 });
