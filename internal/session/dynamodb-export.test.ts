@@ -1,6 +1,7 @@
 // The export reader on folder exports written by test/support/dynamodb-export-writer.ts:
 // no S3, no Java, no Python.
 import { afterAll, expect, test } from "bun:test";
+import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -206,6 +207,17 @@ test("a data file damaged inside its compressed data is refused, naming the file
   const error = await failure(dir);
   expect(error.message).toContain(join(dir, "data"));
   expect(error.message).toContain(built.dataFiles[2]?.key.split("/").pop() as string);
+});
+
+test("a data file padded with zeros (a partial copy) is refused for its MD5, not for zlib's reason", async () => {
+  const { built, dir } = folderExport(ITEMS, { files: 3 });
+  const file = join(work, String(folders), built.dataFiles[1]?.key as string);
+  const body = readFileSync(file);
+  writeFileSync(file, Buffer.concat([body, Buffer.alloc(100_000)]));
+  const error = await failure(dir);
+  expect(error.message).toStartWith(`export data file ${file} (${body.length + 100_000} bytes) has MD5 `);
+  const listed = createHash("md5").update(body).digest("base64");
+  expect(error.message).toEndWith(`where manifest-files.json says ${listed}: the export is damaged; take a new export`);
 });
 
 test("a missing data file is refused, naming it", async () => {

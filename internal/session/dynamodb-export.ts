@@ -276,6 +276,14 @@ export class DynamoDBExportStore implements SessionStore {
       } catch (error) {
         if (signal.aborted) throw error instanceof SentinelError ? error : new InterruptedError("interrupted");
         if (error instanceof SentinelError || error instanceof InterruptedError) throw error;
+        // The MD5 of the object says more than zlib's reason (zero padding left by a partial copy, say):
+        // the rest of the object goes into it, a piece at a time.
+        for (let piece = await source.next(); !piece.done; piece = await source.next()) {
+          hash.update(piece.value);
+          bytes += piece.value.length;
+        }
+        const md5 = hash.digest("base64");
+        if (md5 !== file.md5Checksum) throw md5Differs(label, bytes, md5, file.md5Checksum);
         throw new SentinelError(
           `export data file ${label} cannot be decompressed (${(error as Error).message}): the export is damaged; take a new export`,
           { cause: error },
@@ -283,17 +291,19 @@ export class DynamoDBExportStore implements SessionStore {
       }
     }
     const md5 = hash.digest("base64");
-    if (md5 !== file.md5Checksum) {
-      throw new SentinelError(
-        `export data file ${label} (${bytes} bytes) has MD5 ${md5} where manifest-files.json says ${file.md5Checksum}: the export is damaged; take a new export`,
-      );
-    }
+    if (md5 !== file.md5Checksum) throw md5Differs(label, bytes, md5, file.md5Checksum);
     if (items !== file.itemCount) {
       throw new SentinelError(
         `export data file ${label} holds ${items} items where manifest-files.json says ${file.itemCount}: the export is damaged; take a new export`,
       );
     }
   }
+}
+
+function md5Differs(label: string, bytes: number, md5: string, listed: string): SentinelError {
+  return new SentinelError(
+    `export data file ${label} (${bytes} bytes) has MD5 ${md5} where manifest-files.json says ${listed}: the export is damaged; take a new export`,
+  );
 }
 
 /** The item of one data-file line, `{"Item": {NAME: {"S": …}, …}}`. */
