@@ -85,9 +85,25 @@ export function traverseChain(
   }
   if (coverToSec <= coverFromSec) return problems;
   let cursor = coverFromSec;
+  let previousEndSec: number | undefined;
   for (const d of ordered) {
     const digest = d.digest;
     if (digest === undefined) continue;
+    // Each digest starts where the one before it ended: one that starts earlier overlaps it (SPEC §11.2).
+    if (
+      previousEndSec !== undefined &&
+      digest.startSec < previousEndSec &&
+      digest.startSec < coverToSec &&
+      previousEndSec > coverFromSec
+    ) {
+      problems.push({
+        kind: "digest_gap",
+        key: label(d.key),
+        digest: null,
+        reason: `its digestStartTime ${time(digest.startSec)} is before the digestEndTime ${time(previousEndSec)} of the digest before it`,
+      });
+    }
+    previousEndSec = Math.max(previousEndSec ?? digest.endSec, digest.endSec);
     if (digest.startSec > cursor && cursor < coverToSec) {
       problems.push({
         kind: "digest_gap",

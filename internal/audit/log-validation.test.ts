@@ -68,6 +68,8 @@ type Options = {
   restart?: number[];
   /** Hours whose log file is not written. */
   noLog?: number[];
+  /** Digests (by the hour they end at) that start this many seconds before the one before them ends. */
+  startEarlier?: Record<number, number>;
 };
 
 /** The digest of this account and region for the hour that ends at `end`:01:31 (spec: what else it holds). */
@@ -101,6 +103,7 @@ function trail(options: Options = {}): { bucket: MemoryBucket; digests: Map<numb
       logFiles: logH >= 9 && logH <= 17 ? [{ key: logKeyAt(logH), sha256: sha(logText(logH)) }] : [],
       previous: options.restart?.includes(end) ? null : previous,
       ...(options.tamper?.[end] ? { tamper: options.tamper[end] } : {}),
+      ...(options.startEarlier?.[end] ? { startSec: hour(end - 1) + 91 - (options.startEarlier[end] as number) } : {}),
     });
     digests.set(end, written);
     previous = written;
@@ -251,6 +254,20 @@ test("digest_gap: a trail stopped for 3 hours inside the window, restarted with 
       key: s3(digests.get(15)?.key as string),
       digest: null,
       reason: "no digest of trail main covers 2026-01-20T11:01:31Z to 2026-01-20T14:01:31Z",
+    },
+  ]);
+});
+
+test("digest_gap: a digest that starts before the one before it ends (an overlap)", async () => {
+  const { bucket, digests } = trail({ startEarlier: { 13: 600 } });
+  const report = await validate(bucket);
+  expect(report.problems).toEqual([
+    {
+      kind: "digest_gap",
+      key: s3(digests.get(13)?.key as string),
+      digest: null,
+      reason:
+        "its digestStartTime 2026-01-20T11:51:31Z is before the digestEndTime 2026-01-20T12:01:31Z of the digest before it",
     },
   ]);
 });
