@@ -89,7 +89,8 @@ export function readFileList(text: string, label: string, summary: ExportSummary
   const files: DataFileEntry[] = [];
   const names = new Set<string>();
   const lines = text.split("\n");
-  if (lines.at(-1) === "") lines.pop();
+  // Blank lines at the end (an editor's or a copy's) hold no entry; one inside the list is damage.
+  while (lines.length > 0 && (lines.at(-1) as string).trim() === "") lines.pop();
   lines.forEach((line, index) => {
     const bad = (problem: string) =>
       new SentinelError(`${label} line ${index + 1} ${problem}: the export is damaged; take a new export`);

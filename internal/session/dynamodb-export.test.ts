@@ -220,6 +220,16 @@ test("a data file padded with zeros (a partial copy) is refused for its MD5, not
   expect(error.message).toEndWith(`where manifest-files.json says ${listed}: the export is damaged; take a new export`);
 });
 
+test("blank lines after manifest-files.json's entries are no entry; one between them is damage", async () => {
+  const { dir } = folderExport(ITEMS, { files: 3 });
+  const list = join(dir, "manifest-files.json");
+  const lines = readFileSync(list, "utf8").trimEnd().split("\n");
+  writeFileSync(list, `${lines.join("\n")}\n\n \r\n`);
+  expect((await listIds(dir, ALL_TIME)).ids).toEqual(GOOD.map((item) => text(item, "id") as string).sort());
+  writeFileSync(list, `${lines[0]}\n\n${lines.slice(1).join("\n")}\n`);
+  expect((await failure(dir)).message).toBe(`${list} line 2 is not JSON: the export is damaged; take a new export`);
+});
+
 test("a missing data file is refused, naming it", async () => {
   const { built, dir } = folderExport(ITEMS, { files: 4, dropFile: 3 });
   const error = await failure(dir);
