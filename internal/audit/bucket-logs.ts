@@ -8,9 +8,9 @@ import { MissingObject, type TrailBucket } from "./trail-bucket.ts";
 import {
   baseName,
   dayFolders,
-  deliveryOrder,
   folderKind,
   folderName,
+  inDeliveryOrder,
   logDeliveryRange,
   logsRoot,
   parseLogFileName,
@@ -199,12 +199,12 @@ export class BucketLogsSource implements EventSource {
         `${unplaced.length === 1 ? "1 file" : `${unplaced.length} files`} in the trail's day folders ${unplaced.length === 1 ? "does" : "do"} not fit CloudTrail's log file names and ${unplaced.length === 1 ? "was" : "were"} read whatever ${unplaced.length === 1 ? "its" : "their"} delivery time: ${shown.join(", ")}${more}`,
       );
     }
-    return files.sort((a, b) => deliveryOrder(a.key, b.key));
+    return inDeliveryOrder(files, (f) => f.key);
   }
 
   /**
    * Reads the files, at most `concurrency` at once, their records handed over
-   * in delivery order (deliveryOrder). The next few files are parsed as they stream; past those,
+   * in delivery order (inDeliveryOrder). The next few files are parsed as they stream; past those,
    * readers fetch ahead while the consumer waits (on the table, say), keeping
    * the compressed bodies (at most PREFETCH_BYTES in all) to parse in turn.
    */

@@ -9,7 +9,7 @@ import type { TimeWindow } from "../timefilter/parse-when.ts";
 import { type ReadRecord, readRecord, readRecordText } from "./event.ts";
 import { NotRecordsJson, RecordsSplitter } from "./records-splitter.ts";
 import type { EventSource } from "./source.ts";
-import { deliveryOrder } from "./trail-layout.ts";
+import { inDeliveryOrder } from "./trail-layout.ts";
 
 const LOG_FILE = /\.json(\.gz)?$/;
 /**
@@ -51,7 +51,7 @@ async function logFiles(dir: string): Promise<string[]> {
     }
   };
   await walk(dir);
-  return found.sort(deliveryOrder);
+  return inDeliveryOrder(found, (path) => path);
 }
 
 /**

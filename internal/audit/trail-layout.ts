@@ -163,16 +163,19 @@ export function inRange(sec: number, range: DeliveryRange): boolean {
 }
 
 /**
- * The order log files are read in, which decides the copy kept of an event two
- * files hold: earliest delivery first (by name; a name that does not fit comes
- * last), then by key or path. A file planted later, with a recent name whose
- * digest cannot exist yet, so never overrides an event CloudTrail delivered.
+ * Keys or paths of log files in the order they are read, which decides the
+ * copy kept of an event two files hold: earliest delivery first (by name; a
+ * name that does not fit comes last), then by key or path. A file planted
+ * later, with a recent name whose digest cannot exist yet, so never overrides
+ * an event CloudTrail delivered. Each name is read once.
  */
-export function deliveryOrder(a: string, b: string): number {
-  const at = (key: string) => parseLogFileName(baseName(key))?.deliveredSec ?? Number.POSITIVE_INFINITY;
-  const [x, y] = [at(a), at(b)];
-  if (x !== y) return x < y ? -1 : 1;
-  return a < b ? -1 : a > b ? 1 : 0;
+export function inDeliveryOrder<T>(items: readonly T[], keyOf: (item: T) => string): T[] {
+  const placed = items.map((item) => {
+    const key = keyOf(item);
+    return { item, key, at: parseLogFileName(baseName(key))?.deliveredSec ?? Number.POSITIVE_INFINITY };
+  });
+  placed.sort((a, b) => (a.at !== b.at ? (a.at < b.at ? -1 : 1) : a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return placed.map((p) => p.item);
 }
 
 /** The last segment of a key. */
