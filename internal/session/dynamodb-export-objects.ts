@@ -86,7 +86,8 @@ class FolderObjects implements ExportObjects {
     } catch (error) {
       const code = (error as { code?: string }).code;
       if ((error as Error).name === "AbortError") throw new InterruptedError("interrupted");
-      if (code === "ENOENT") throw new MissingExportFile(`${path} not found`, { cause: error });
+      // ENOTDIR: the location is a file, not a folder.
+      if (code === "ENOENT" || code === "ENOTDIR") throw new MissingExportFile(`${path} not found`, { cause: error });
       throw new SentinelError(`cannot read ${path}: ${(error as Error).message}`, { cause: error });
     } finally {
       stream.destroy();

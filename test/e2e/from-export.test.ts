@@ -266,6 +266,12 @@ describe("a partial or corrupt export is exit 1 naming the file or the reason", 
       expect(result.stderr).toStartWith("error: ");
       expect(result.stderr.split("\n")).toHaveLength(2);
     }
+    const file = join(empty, "notes.txt");
+    const notFolder = await runBinary(["server-sessions", "--since", "1d", "--from-export", file], env());
+    expect(notFolder.code).toBe(1);
+    expect(notFolder.stderr).toBe(
+      `error: no DynamoDB export at ${file}: ${file}/manifest-summary.json not found; give the export's folder (…/AWSDynamoDB/EXPORT_ID) or its manifest-summary.json\n`,
+    );
   });
 });
 
