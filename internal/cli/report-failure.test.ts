@@ -44,6 +44,16 @@ test("reportFailure() escapes the --debug detail and the stack too", async () =>
   expect(io.err()).not.toMatch(RAW_CONTROL);
 });
 
+test("reportFailure() marks every line of the --debug stack, also one a line feed in the message started", async () => {
+  const io = bufferIO(NOW);
+  const error = new SentinelError("s3://b/AWSLogs/planted\nfile.json not found");
+  await reportFailure(error, io, { debug: true, interrupted: false });
+  const lines = io.err().trimEnd().split("\n");
+  expect(lines[0]).toBe("error: s3://b/AWSLogs/planted file.json not found");
+  expect(lines.length).toBeGreaterThan(3);
+  for (const line of lines.slice(1)) expect(line).toStartWith("debug: ");
+});
+
 test("reportFailure() says error: interrupted with status 130", async () => {
   const io = bufferIO(NOW);
   expect(await reportFailure(new InterruptedError("interrupted"), io, { debug: false, interrupted: false })).toBe(130);

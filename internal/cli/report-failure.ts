@@ -32,8 +32,9 @@ export async function reportFailure(
       await io.stderr.write(`debug: ${escapeUnsafe(error.debugDetail)}\n`);
     }
     if (error instanceof Error && error.stack) {
-      const lines = error.stack.split("\n").map((line) => escapeUnsafe(line));
-      await io.stderr.write(`debug: ${lines.join("\n")}\n`);
+      // Every line marked: a message may hold a line feed (a key, a stored value), and each line of it is debug output.
+      const lines = error.stack.split("\n").map((line) => `debug: ${escapeUnsafe(line)}`);
+      await io.stderr.write(`${lines.join("\n")}\n`);
     }
   }
   return error instanceof UsageError ? ExitCode.Usage : ExitCode.Failure;
