@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { InterruptedError, SentinelError, UsageError } from "./errors.ts";
+import { InterruptedError, SentinelError } from "./errors.ts";
 import { connectS3, s3EndpointOverride, toS3Error } from "./s3-client.ts";
 
 const FILES = { AWS_CONFIG_FILE: "/nonexistent/config", AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/credentials" };
@@ -34,12 +34,15 @@ test("without a custom endpoint the label is the region's S3 endpoint", async ()
   s3.client.destroy();
 });
 
-test("no region at all is a usage error", async () => {
+test("no region at all: us-east-1 is asked, as the AWS CLI does for S3 (it redirects to the bucket's region)", async () => {
   // The SDK reads the process environment too: take the preload's region away for this test.
   const region = process.env.AWS_REGION;
   delete process.env.AWS_REGION;
   try {
-    await expect(connectS3(OPTIONS, FILES)).rejects.toBeInstanceOf(UsageError);
+    const s3 = await connectS3(OPTIONS, FILES);
+    expect(s3.region).toBe("us-east-1");
+    expect(await s3.client.config.region()).toBe("us-east-1");
+    s3.client.destroy();
   } finally {
     process.env.AWS_REGION = region;
   }

@@ -2,7 +2,7 @@
 // CloudTrail's trail bucket too. The client is created on first use, so a run
 // that reads no bucket never loads the S3 SDK.
 import type { S3Client } from "@aws-sdk/client-s3";
-import { type ConnectionOptions, requestHandlerOptions, resolvedRegion } from "./connection.ts";
+import { type ConnectionOptions, requestHandlerOptions } from "./connection.ts";
 import { InterruptedError, SentinelError, UsageError } from "./errors.ts";
 import {
   errorCode,
@@ -39,6 +39,9 @@ export type S3ObjectStream = {
 /** Where an S3 failure happened, for the message. */
 export type S3ErrorContext = { operation: string; bucket: string; key: string; region: string; endpoint: string };
 
+/** The region asked when none is configured: S3 answers for any bucket there, naming the bucket's own. */
+const S3_FALLBACK_REGION = "us-east-1";
+
 /** The endpoint the client is given, if any: flag, then AWS_ENDPOINT_URL_S3, then AWS_ENDPOINT_URL. */
 export function s3EndpointOverride(
   opts: Pick<ConnectionOptions, "endpointUrl">,
@@ -53,7 +56,8 @@ export function s3EndpointOverride(
  * retried), path-style addressing on a custom endpoint (a local S3 has no
  * bucket host names), and the bucket's own region followed when S3 answers
  * 301 PermanentRedirect with `x-amz-bucket-region` (the SDK's
- * `followRegionRedirects`: the request is signed again for that region).
+ * `followRegionRedirects`: the request is signed again for that region); with
+ * no region configured at all, us-east-1 is asked first, as the AWS CLI does.
  * `opts.endpointUrl`, when given, is an S3 endpoint.
  */
 export async function connectS3(
@@ -63,18 +67,28 @@ export async function connectS3(
   const explicitRegion = checkedRegion(opts, env);
   const endpoint = s3EndpointOverride(opts, env);
   const { S3Client } = await import("@aws-sdk/client-s3");
-  const client = new S3Client({
-    ...(explicitRegion === undefined ? {} : { region: explicitRegion }),
-    ...(opts.awsProfile === undefined ? {} : { profile: opts.awsProfile }),
-    ...(endpoint === undefined ? {} : { endpoint, forcePathStyle: true }),
-    followRegionRedirects: true,
-    // Export data files are checked against their manifest's MD5; a partial read has no whole-object checksum.
-    responseChecksumValidation: "WHEN_REQUIRED",
-    maxAttempts: opts.maxAttempts,
-    retryMode: "standard",
-    requestHandler: requestHandlerOptions(opts),
-  });
-  const region = await resolvedRegion(client);
+  const clientIn = (region: string | undefined) =>
+    new S3Client({
+      ...(region === undefined ? {} : { region }),
+      ...(opts.awsProfile === undefined ? {} : { profile: opts.awsProfile }),
+      ...(endpoint === undefined ? {} : { endpoint, forcePathStyle: true }),
+      followRegionRedirects: true,
+      // Export data files are checked against their manifest's MD5; a partial read has no whole-object checksum.
+      responseChecksumValidation: "WHEN_REQUIRED",
+      maxAttempts: opts.maxAttempts,
+      retryMode: "standard",
+      requestHandler: requestHandlerOptions(opts),
+    });
+  let client = clientIn(explicitRegion);
+  let region: string;
+  try {
+    region = await client.config.region();
+  } catch {
+    // No region anywhere: as the AWS CLI does for S3, ask us-east-1, which redirects to the bucket's region.
+    client.destroy();
+    region = S3_FALLBACK_REGION;
+    client = clientIn(region);
+  }
   return {
     client,
     region,

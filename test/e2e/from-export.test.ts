@@ -186,6 +186,17 @@ describe("the export gives the table's output", () => {
     expect(m.endpoint).toBeNull();
   });
 
+  test("an export in S3 is read with no region configured anywhere, as the AWS CLI reads a bucket", async () => {
+    const args = ["server-sessions", "--table", table, "--since", "2000-01-01", "--limit", "0", "--output", "csv"];
+    const { AWS_REGION: _, ...noRegion } = env();
+    const fromExport = await runBinary([...args, "--from-export", bucketUri], noRegion);
+    const fromTable = await runBinary(args, env());
+    expect(fromExport.stderr).toBe(fromTable.stderr);
+    expect(fromExport.code).toBe(fromTable.code);
+    expect(fromExport.stdout).toBe(fromTable.stdout);
+    expect(fromExport.stdout.split("\n").length).toBeGreaterThan(100);
+  });
+
   test("a recording proxy on the DynamoDB endpoint sees no request during --from-export runs", async () => {
     const proxy = await startFaultProxy(endpoint(), () => "pass");
     try {
