@@ -316,35 +316,59 @@ test("log_missing: a file a digest of the window lists, deleted from the bucket"
   expect(report.logFiles).toBe(6);
 });
 
-test("log_unlisted: a file planted where no digest lists it", async () => {
-  const { bucket } = trail();
+test("log_unlisted: a file planted where no digest lists it; the digest covering its delivery is named", async () => {
+  const { bucket, digests } = trail();
   const planted = logKeyAt(11, 45, "planted000000000");
   bucket.put(planted, gzipSync(logText(11).replace("e11", "e-planted")));
   const report = await validate(bucket);
+  const d12 = s3(digests.get(12)?.key as string);
   expect(report.problems).toEqual([
-    { kind: "log_unlisted", key: s3(planted), digest: null, reason: "no valid digest lists this log file" },
+    {
+      kind: "log_unlisted",
+      key: s3(planted),
+      digest: d12,
+      reason: `the valid digest ${d12} covers its delivery time and does not list it`,
+    },
   ]);
 });
 
-test("log_pending: an unlisted file delivered less than 2 hours before now is a note, not a failure", async () => {
-  const { bucket } = trail();
+test("log_pending: an unlisted file delivered less than 2 hours before now, its digest not yet come, is a note", async () => {
+  // At 18:00 the digests ending 17:01:31 and 18:01:31 are not there yet: the files of 16:30 and 16:45 wait for them.
+  const { bucket } = trail({ noDigest: [17, 18] });
   const recent = logKeyAt(16, 45, "recent0000000000");
   bucket.put(recent, gzipSync(logText(16).replace("e16", "e-recent")));
   const report = await validate(bucket, new Date("2026-01-20T18:00:00Z"));
+  const pending = (key: string) => ({
+    kind: "log_pending",
+    key: s3(key),
+    digest: null,
+    reason: "delivered less than 2 hours ago: its digest may not exist yet",
+  });
+  expect(report.problems).toEqual([pending(logKeyAt(16)), pending(recent)]);
+  expect(integrityFailed(report)).toBe(false);
+  expect(integrityLines(report).at(-1)).toBe("integrity: 8 of 8 digests valid, 6 of 8 log files valid, 0 problems");
+});
+
+test("a recently named file that a digest covering its delivery time does not list is log_unlisted, not pending", async () => {
+  // The digest ending 17:01:31 came and lists the file of 16:30 only: a file named 16:45 was not delivered.
+  const { bucket, digests } = trail();
+  const planted = logKeyAt(16, 45, "planted000000000");
+  bucket.put(planted, gzipSync(logText(16).replace("e16", "e-planted")));
+  const report = await validate(bucket, new Date("2026-01-20T18:00:00Z"));
+  const d17 = s3(digests.get(17)?.key as string);
   expect(report.problems).toEqual([
     {
-      kind: "log_pending",
-      key: s3(recent),
-      digest: null,
-      reason: "delivered less than 2 hours ago: its digest may not exist yet",
+      kind: "log_unlisted",
+      key: s3(planted),
+      digest: d17,
+      reason: `the valid digest ${d17} covers its delivery time and does not list it`,
     },
   ]);
-  expect(integrityFailed(report)).toBe(false);
-  expect(integrityLines(report).at(-1)).toBe("integrity: 10 of 10 digests valid, 7 of 8 log files valid, 0 problems");
+  expect(integrityFailed(report)).toBe(true);
 });
 
 test("a file named for a delivery after now is log_unlisted, not pending; within 5 minutes of the clock it is pending", async () => {
-  const { bucket } = trail();
+  const { bucket } = trail({ noDigest: [17, 18] });
   const ahead = logKeyAt(16, 52, "ahead00000000000");
   const skewed = logKeyAt(16, 44, "skewed0000000000");
   bucket.put(ahead, gzipSync(logText(16).replace("e16", "e-ahead")));

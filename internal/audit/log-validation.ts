@@ -124,6 +124,20 @@ export async function validateLogs(
     }
   }
 
+  /** A valid digest of the file's trail whose time covers the whole minute its name gives, if any. */
+  const coveringDigest = (key: string, deliveredSec: number): FetchedDigest | undefined => {
+    const trail = inventory.trails.find((t) => key.startsWith(`${t.accountRoot}CloudTrail/${t.region}/`));
+    if (trail === undefined) return undefined;
+    const folder = `${trail.accountRoot}CloudTrail-Digest/${trail.region}/`;
+    return valid.find(
+      (d) =>
+        d.key.startsWith(folder) &&
+        d.digest !== undefined &&
+        d.digest.startSec <= deliveredSec &&
+        deliveredSec + 59 < d.digest.endSec,
+    );
+  };
+
   let logFilesValid = 0;
   for (const file of inventory.files.values()) {
     const entries = listedBy.get(file.key);
@@ -131,16 +145,21 @@ export async function validateLogs(
       const delivered = file.deliveredSec;
       // Named for a delivery after now (beyond a clock's skew): CloudTrail did not deliver it.
       const future = delivered !== undefined && delivered > nowSec + CLOCK_SKEW_SECONDS;
-      const pending = delivered !== undefined && delivered > nowSec - PENDING_SECONDS && !future;
+      // Its digest is due, and came, without it: a recent name proves nothing then.
+      const covering = delivered === undefined ? undefined : coveringDigest(file.key, delivered);
+      const pending =
+        delivered !== undefined && delivered > nowSec - PENDING_SECONDS && !future && covering === undefined;
       problems.push({
         kind: pending ? "log_pending" : "log_unlisted",
         key: label(file.key),
-        digest: null,
+        digest: covering === undefined ? null : label(covering.key),
         reason: pending
           ? "delivered less than 2 hours ago: its digest may not exist yet"
           : future
             ? "named for a delivery after now, and no valid digest lists it"
-            : "no valid digest lists this log file",
+            : covering !== undefined
+              ? `the valid digest ${label(covering.key)} covers its delivery time and does not list it`
+              : "no valid digest lists this log file",
       });
       continue;
     }
