@@ -163,8 +163,16 @@ test("--account and --trail-region keep only those folders", async () => {
   await expect(read(source(bucket, { accounts: ["444455556666", "999999999999"] }))).rejects.toThrow(
     "no CloudTrail logs found for account 999999999999 below s3://b/AWSLogs/: check the bucket and prefix of --cloudtrail-s3 and --account",
   );
-  await expect(read(source(bucket, { regions: ["eu-west-1", "ap-south-1"] }))).rejects.toThrow(
-    "no CloudTrail log folders found in region ap-south-1 below s3://b/AWSLogs/: check --cloudtrail-s3 and --trail-region",
+  // Found, but holding no logs of the region asked for.
+  bucket.put(`AWSLogs/${ORG}/777788889999/CloudTrail/ap-south-1/2026/01/20/x.json.gz`, logFile());
+  bucket.put(`AWSLogs/${ORG}/777788889999/Config/eu-west-1/x.json.gz`, logFile());
+  await expect(
+    read(source(bucket, { accounts: ["444455556666", "777788889999", "777788889999"], regions: ["eu-west-1"] })),
+  ).rejects.toThrow(
+    "no CloudTrail log folders found in region eu-west-1 for account 777788889999 below s3://b/AWSLogs/: check --account and --trail-region",
+  );
+  await expect(read(source(bucket, { regions: ["eu-west-1", "ap-northeast-3"] }))).rejects.toThrow(
+    "no CloudTrail log folders found in region ap-northeast-3 below s3://b/AWSLogs/: check --cloudtrail-s3 and --trail-region",
   );
 });
 

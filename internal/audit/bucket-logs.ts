@@ -137,7 +137,7 @@ export class BucketLogsSource implements EventSource {
     }
     const kept = accountRoots.filter((a) => wanted(this.#options.accounts, a.account));
     // An account asked for by name and not found would leave the audit short of its logs.
-    const absentAccounts = (this.#options.accounts ?? []).filter((a) => !kept.some((k) => k.account === a));
+    const absentAccounts = [...new Set(this.#options.accounts ?? [])].filter((a) => !kept.some((k) => k.account === a));
     if (kept.length === 0 || absentAccounts.length > 0) {
       const which = absentAccounts.length > 0 ? ` for account ${absentAccounts.join(", ")}` : "";
       throw new SentinelError(
@@ -152,7 +152,17 @@ export class BucketLogsSource implements EventSource {
         .map((region) => ({ accountRoot, account, region })),
     );
     const trails = perAccount.flat();
-    const absentRegions = (this.#options.regions ?? []).filter((r) => !trails.some((t) => t.region === r));
+    // An account asked for whose folder holds no CloudTrail logs (of the regions asked for) gives none either.
+    const emptyAccounts = [...new Set(this.#options.accounts ?? [])].filter(
+      (a) => !trails.some((t) => t.account === a),
+    );
+    if (emptyAccounts.length > 0) {
+      const where = this.#options.regions?.length ? ` in region ${[...new Set(this.#options.regions)].join(", ")}` : "";
+      throw new SentinelError(
+        `no CloudTrail log folders found${where} for account ${emptyAccounts.join(", ")} below ${bucket.label(root)}: check --account${where ? " and --trail-region" : ""}`,
+      );
+    }
+    const absentRegions = [...new Set(this.#options.regions ?? [])].filter((r) => !trails.some((t) => t.region === r));
     if (trails.length === 0 || absentRegions.length > 0) {
       const which = absentRegions.length > 0 ? ` in region ${absentRegions.join(", ")}` : "";
       throw new SentinelError(

@@ -338,7 +338,7 @@ test("log_pending: an unlisted file delivered less than 2 hours before now, its 
   const recent = logKeyAt(16, 45, "recent0000000000");
   bucket.put(recent, gzipSync(logText(16).replace("e16", "e-recent")));
   const report = await validate(bucket, new Date("2026-01-20T18:00:00Z"));
-  const pending = (key: string) => ({
+  const pending = (key: string): IntegrityProblem => ({
     kind: "log_pending",
     key: s3(key),
     digest: null,
