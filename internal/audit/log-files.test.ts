@@ -7,8 +7,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+import { InterruptedError, SentinelError } from "../aws/errors.ts";
 import type { ReadRecord } from "./event.ts";
-import { LogFilesSource } from "./log-files.ts";
+import { fileError, LogFilesSource } from "./log-files.ts";
 
 const ROOT = mkdtempSync(join(tmpdir(), "sentinel-log-files-"));
 afterAll(() => rmSync(ROOT, { recursive: true, force: true }));
@@ -105,4 +106,13 @@ test.each([
   const body = `{"\\u0052ec\\u006frds": [${ids.map((id) => rec(id, "x".repeat(4_000)).replace('"eventID"', '"event\\u0049D"')).join(",")}]}`;
   expect(body.length > 1 << 20).toBe(count > 1);
   expect(await readOne("a.json", body)).toEqual(ids);
+});
+
+test("fileError() passes on an error that already says what happened and what to do", () => {
+  const brokeOff = new SentinelError(
+    "reading s3://b/k broke off 5 times (last: aborted): check the network and try again",
+  );
+  expect(fileError("s3://b/k", true, brokeOff)).toBe(brokeOff);
+  const stop = new InterruptedError("interrupted");
+  expect(fileError("a.json.gz", true, stop)).toBe(stop);
 });

@@ -3,7 +3,7 @@ import { open, readdir, realpath, stat } from "node:fs/promises";
 import { join, relative } from "node:path";
 import type { Readable } from "node:stream";
 import { createGunzip, gunzipSync } from "node:zlib";
-import { SentinelError, UsageError } from "../aws/errors.ts";
+import { InterruptedError, SentinelError, UsageError } from "../aws/errors.ts";
 import { quotedPath } from "../aws/quoted-path.ts";
 import type { TimeWindow } from "../timefilter/parse-when.ts";
 import { type ReadRecord, readRecord, readRecordText } from "./event.ts";
@@ -229,6 +229,8 @@ function fewNodes(text: string, max: number): boolean {
 }
 
 export function fileError(name: string, gzip: boolean, error: unknown): Error {
+  // Already one line naming the file and what to do (a read that broke off, an interrupt).
+  if (error instanceof SentinelError || error instanceof InterruptedError) return error;
   const q = quotedPath(name);
   // An object in the trail's bucket is the record itself: keep it, find out what changed it.
   const todo = name.startsWith("s3://")

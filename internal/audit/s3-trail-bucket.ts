@@ -1,5 +1,6 @@
 // The trail bucket in S3 (SPEC §11.1): ListObjectsV2 with every page followed,
 // and whole-object reads that resume where a body broke off.
+import { SentinelError } from "../aws/errors.ts";
 import { NoSuchObject, openWhole, type S3Connection, toS3Error } from "../aws/s3-client.ts";
 import {
   type BucketObject,
@@ -16,6 +17,18 @@ import {
  */
 export function listedKey(encoded: string): string {
   return decodeURIComponent(encoded.replaceAll("+", " "));
+}
+
+/** The keys of a listing page as stored: decoded when the answer says it encoded them. */
+export function keyOf(page: { EncodingType?: string }, key: string, where: string): string {
+  if (page.EncodingType?.toLowerCase() !== "url") return key;
+  try {
+    return listedKey(key);
+  } catch {
+    throw new SentinelError(
+      `the listing of ${where} holds a key that is not URL-encoded as asked (${JSON.stringify(key)}): check AWS_ENDPOINT_URL_S3`,
+    );
+  }
 }
 
 /** A trail bucket read through S3. */
@@ -38,7 +51,9 @@ export class S3TrailBucket implements TrailBucket {
   async listFolders(prefix: string, signal?: AbortSignal): Promise<string[]> {
     const folders: string[] = [];
     await this.#list(prefix, { delimiter: "/" }, signal, (page) => {
-      for (const p of page.CommonPrefixes ?? []) if (p.Prefix !== undefined) folders.push(listedKey(p.Prefix));
+      for (const p of page.CommonPrefixes ?? []) {
+        if (p.Prefix !== undefined) folders.push(keyOf(page, p.Prefix, this.label(prefix)));
+      }
     });
     return folders;
   }
@@ -47,7 +62,7 @@ export class S3TrailBucket implements TrailBucket {
     const files: BucketObject[] = [];
     await this.#list(prefix, startAfter === undefined ? {} : { startAfter }, signal, (page) => {
       for (const o of page.Contents ?? []) {
-        if (o.Key !== undefined) files.push({ key: listedKey(o.Key), size: o.Size ?? 0 });
+        if (o.Key !== undefined) files.push({ key: keyOf(page, o.Key, this.label(prefix)), size: o.Size ?? 0 });
       }
     });
     return files;

@@ -13,6 +13,12 @@ test.each([
   ["http://127.0.0.1:8000/", "http://127.0.0.1:8000/"],
   ["mail alice@example.com", "mail alice@example.com"],
   ["http://h/path@not-userinfo", "http://h/path@not-userinfo"],
+  [
+    "cannot reach http://AKIA:pw@127.0.0.1:9/?X-Amz-Security-Token=TOKSECRET (ECONNREFUSED)",
+    "cannot reach http://***@127.0.0.1:9/?*** (ECONNREFUSED)",
+  ],
+  ["https://s3.example/b/k?X-Amz-Signature=abc#frag and more", "https://s3.example/b/k?***#frag and more"],
+  ["what? no URL here?", "what? no URL here?"],
 ])("withoutUrlCredentials(%p) is %p", (text, shown) => {
   expect(withoutUrlCredentials(text)).toBe(shown);
 });

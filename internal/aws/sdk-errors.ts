@@ -32,12 +32,15 @@ const CREDENTIAL_REJECTED = new Set([
 // scheme://user:password@host: what is between "//" and the "@" before the host.
 const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]*@/gi;
 
+// A URL's query string: presigned and token parameters (X-Amz-Security-Token=…) are secrets too.
+const URL_QUERY = /\b([a-z][a-z0-9+.-]*:\/\/[^\s?#]*)\?[^\s#]*/gi;
+
 /**
- * Text with the user:password of every URL in it hidden, for messages.
+ * Text with the user:password and the query string of every URL in it hidden, for messages.
  * @example withoutUrlCredentials("http://admin:s3cret@127.0.0.1:8000/") // "http://***@127.0.0.1:8000/"
  */
 export function withoutUrlCredentials(text: string): string {
-  return text.replace(URL_CREDENTIALS, "$1***@");
+  return text.replace(URL_CREDENTIALS, "$1***@").replace(URL_QUERY, "$1?***");
 }
 
 /** The first line of an SDK message, without URL credentials. */

@@ -3,7 +3,7 @@
 // turn into a line feed, a space, "+", "%", non-ASCII), and each opens.
 import { afterAll, expect, test } from "bun:test";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { listedKey, S3TrailBucket } from "../../internal/audit/s3-trail-bucket.ts";
+import { keyOf, listedKey, S3TrailBucket } from "../../internal/audit/s3-trail-bucket.ts";
 import { connectS3 } from "../../internal/aws/s3-client.ts";
 import { TEST_AWS_ENV } from "../support/aws-env.ts";
 import { sharedMoto } from "../support/moto.ts";
@@ -50,4 +50,12 @@ test("listedKey() reads S3's form encoding and plain percent-encoding alike", ()
   expect(listedKey("a+b%2Bc%20d")).toBe("a b+c d");
   expect(listedKey("planted%0Dfile.json")).toBe("planted\rfile.json");
   expect(listedKey("%C3%BCber")).toBe("über");
+});
+
+test("a page that does not say it encoded its keys is taken as it is; a broken escape is one line naming the listing", () => {
+  expect(keyOf({}, "a+b%41.json.gz", "s3://b/p/")).toBe("a+b%41.json.gz");
+  expect(keyOf({ EncodingType: "url" }, "a+b%41.json.gz", "s3://b/p/")).toBe("a bA.json.gz");
+  expect(() => keyOf({ EncodingType: "url" }, "bad%zz", "s3://b/p/")).toThrow(
+    'the listing of s3://b/p/ holds a key that is not URL-encoded as asked ("bad%zz"): check AWS_ENDPOINT_URL_S3',
+  );
 });
