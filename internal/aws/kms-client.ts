@@ -197,10 +197,13 @@ export class Kms {
         return make(
           `KMS key "${keyId}" cannot ${operation.toLowerCase()} that way (${firstLine(e.message)}): use a SIGN_VERIFY key and an algorithm it supports`,
         );
+      case "CredentialsProviderError":
+        return make(
+          `no AWS credentials found for KMS ${operation}: ${firstLine(e.message)}; set AWS_PROFILE, pass --aws-profile, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY`,
+        );
       case "UnrecognizedClientException":
       case "InvalidSignatureException":
       case "ExpiredTokenException":
-      case "CredentialsProviderError":
         return make(
           `KMS ${operation} failed: the credentials were not accepted (${e.name}): check --aws-profile and the credentials`,
         );

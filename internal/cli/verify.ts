@@ -113,11 +113,12 @@ with --public-key, or through KMS with --kms. Exit 0 when everything holds, 5 wh
     "signed-by": value(
       "Signatures",
       "KEY_ARN",
-      "every signature must name this KMS key (its ARN or key id): one by another key\nis invalid, whatever it verifies with",
+      "every manifest must be signed by this KMS key (its ARN or key id): a signature by\nanother key is invalid, whatever it verifies with (implies --require-signature)",
     ),
     output: oneOf("Output", "FORMAT", ["human", "json"], "human or json (default: human)", { aliases: ["format"] }),
     region: value("Connection", "REGION", "KMS region for --kms when a key is not an ARN"),
     "aws-profile": value("Connection", "NAME", "shared-config profile for --kms"),
+    debug: toggle("Connection", "on failure, show the request's details and the stack on stderr"),
   },
   examples: [
     "sentinel verify evidence/sessions-1.manifest.json --data evidence/sessions-1.ndjson --public-key evidence/sentinel-evidence.der",

@@ -85,7 +85,14 @@ function readManifest(path: string): Manifest {
     throw notManifest('no "output" with "bytes" and "sha256"');
   }
   const kind = json.kind === "audit" ? "audit" : "export";
+  if (json.window !== undefined && !isObject(json.window)) throw notManifest('a "window" that is not an object');
   const window = isObject(json.window) ? json.window : {};
+  for (const end of ["since", "until"] as const) {
+    const value = window[end];
+    if (value !== undefined && value !== null && typeof value !== "string") {
+      throw notManifest(`a window "${end}" that is neither a time nor null`);
+    }
+  }
   const text = (value: unknown) => (typeof value === "string" ? value : null);
   const sinceText = text(window.since);
   const untilText = text(window.until);
@@ -128,7 +135,9 @@ function readManifest(path: string): Manifest {
 /** Window order: an open start first, then by start, then by end. */
 function byWindow(a: Manifest, b: Manifest): number {
   if (a.since === undefined || b.since === undefined) {
-    if (a.since === b.since) return 0;
+    if (a.since === undefined && b.since === undefined) {
+      return a.until === undefined || b.until === undefined ? 0 : compareInstants(a.until, b.until);
+    }
     return a.since === undefined ? -1 : 1;
   }
   return compareInstants(a.since, b.since) || compareInstants(a.until ?? a.since, b.until ?? b.since);
@@ -221,16 +230,20 @@ async function checkData(path: string, series: Manifest[]): Promise<void> {
   }
 }
 
+/** A KMS key ARN, as KMS names the key that signed (its key id in group 1). */
+const KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/([A-Za-z0-9-]{1,128})$/;
+
 /** True when the key ARN a `.sig` records is `expected`: that ARN, or the key id in it. */
 function namesKey(keyArn: string, expected: string): boolean {
-  return keyArn === expected || keyArn.endsWith(`:key/${expected}`);
+  return keyArn === expected || KEY_ARN.exec(keyArn)?.[1] === expected;
 }
 
 /** The signature beside a manifest, checked (SPEC §13.2). */
 async function checkSignature(m: Manifest, opts: VerifyOptions): Promise<void> {
   const sigPath = signaturePath(m.path);
   if (!existsSync(sigPath)) {
-    if (opts.requireSignature) m.report.problems.push("unsigned");
+    // A key to accept is a signature to require.
+    if (opts.requireSignature || opts.signedBy !== undefined) m.report.problems.push("unsigned");
     return;
   }
   if (opts.check === undefined) {
@@ -252,6 +265,11 @@ async function checkSignature(m: Manifest, opts: VerifyOptions): Promise<void> {
     return;
   }
   m.report.signedBy = signature.key_id;
+  // KMS signs under a key ARN: anything else was written by hand, and --kms would ask KMS about it.
+  if (!KEY_ARN.test(signature.key_id)) {
+    m.report.problems.push("signature invalid: its key_id is not a KMS key ARN");
+    return;
+  }
   if (opts.signedBy !== undefined && !namesKey(signature.key_id, opts.signedBy)) {
     m.report.problems.push(`signature invalid: signed by ${signature.key_id}, not ${opts.signedBy}`);
     return;

@@ -18,7 +18,6 @@ export async function writeVerifyJson(out: Writer, ok: boolean, rows: readonly V
     ok: r.ok,
     window: r.window,
     rows: r.rows,
-    sha256: r.sha256,
     signed_by: r.signedBy,
     problems: r.problems,
   }));

@@ -371,6 +371,33 @@ describe("tampering, each alone, is exit 5 naming the problem", () => {
     }
   });
 
+  test("--signed-by requires a signature of every manifest; a key_id that is no KMS key ARN is invalid, not asked of KMS", async () => {
+    const copy = copyEvidence("pinned");
+    rmSync(`${copy.manifests[1]}.sig`);
+    const crafted = `${copy.manifests[3]}.sig`;
+    const keyId = rsaKey.slice(rsaKey.lastIndexOf("/") + 1);
+    const sig = JSON.parse(readFileSync(crafted, "utf8"));
+    writeFileSync(
+      crafted,
+      JSON.stringify({ ...sig, key_id: `arn:aws:kms:us-east-1:123456789012:key/evil:key/${keyId}` }),
+    );
+    const result = await runBinary(
+      ["verify", ...copy.manifests, "--data", copy.data, "--kms", "--signed-by", keyId, "--output", "json"],
+      env(),
+    );
+    expect(result.code).toBe(5);
+    const report = JSON.parse(result.stdout);
+    const problems = report.manifests.map((m: { problems: string[] }) => m.problems);
+    expect(problems[1]).toEqual(["unsigned"]);
+    expect(problems[3]).toEqual(["signature invalid: its key_id is not a KMS key ARN"]);
+    expect(problems.filter((p: string[]) => p.length === 0)).toHaveLength(RUNS - 2);
+    // The shape SPEC §13.3 gives, no more.
+    for (const m of report.manifests) {
+      expect(Object.keys(m).sort()).toEqual(["file", "ok", "problems", "rows", "signed_by", "window"]);
+    }
+    expect(Object.keys(report).sort()).toEqual(["manifests", "ok"]);
+  });
+
   test("file names in problems reach the terminal without control characters", async () => {
     const copy = copyEvidence("hostile-names");
     const hostile = join(copy.dir, "run-1\u001b[8m\nok      fake.json");
