@@ -1,7 +1,6 @@
 // `sentinel audit untracked-sessions` through the compiled binary: exit statuses,
 // refused input, malformed events, terminal safety, and --sessions-from an archive.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,7 +10,7 @@ import { allEvents, assumeRole, CASES, SINCE, UNTIL } from "../fixtures/cloudtra
 import { auditArgs, categoriesOf, expectedCategories, fixtureTable, writeTrailLogs } from "../support/audit-fixture.ts";
 import { endpoint, testClient } from "../support/dynamo.ts";
 import { startFakeCloudTrail } from "../support/fake-cloudtrail.ts";
-import { BINARY, binaryEnv, runBinary } from "../support/run-binary.ts";
+import { binaryEnv, runBinary, runInto } from "../support/run-binary.ts";
 
 let table: string;
 let dir: string;
@@ -158,25 +157,11 @@ test("a report appended to the manifest's .sig is a usage error without --sign-w
   const sig = `${manifest}.sig`;
   writeFileSync(sig, "an earlier report\n");
   // An unsigned run removes FILE.sig: stdout there would be lost.
-  const child = spawnSync(
-    "sh",
-    [
-      "-c",
-      'out=$1; shift; exec "$@" >> "$out"',
-      "sh",
-      sig,
-      BINARY,
-      ...audit("--cloudtrail-logs", trail(), "--manifest", manifest),
-    ],
-    {
-      env: binaryEnv(),
-      encoding: "utf8",
-    },
-  );
+  const child = runInto(sig, audit("--cloudtrail-logs", trail(), "--manifest", manifest), binaryEnv(), "append");
   expect(child.stderr).toBe(
     "error: the manifest's signature and stdout are the same file: the report, its manifest and its signature must be different files\n",
   );
-  expect(child.status).toBe(2);
+  expect(child.code).toBe(2);
   expect(readFileSync(sig, "utf8")).toBe("an earlier report\n");
   expect(existsSync(manifest)).toBe(false);
 });

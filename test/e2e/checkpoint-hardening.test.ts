@@ -2,7 +2,6 @@
 // window ends in the future, no two evidence files are one file, a linked
 // checkpoint stays a link and shares one lock, a reused pid holds no lock.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { spawnSync } from "node:child_process";
 import {
   existsSync,
   lstatSync,
@@ -18,7 +17,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { endpoint, freshTable, item } from "../support/dynamo.ts";
 import { startFakeSts } from "../support/fake-sts.ts";
-import { BINARY, binaryEnv, runBinary } from "../support/run-binary.ts";
+import { binaryEnv, runBinary, runInto } from "../support/run-binary.ts";
 
 const DIR = realpathSync(mkdtempSync(join(tmpdir(), "sentinel-ckpt-hardening-")));
 const env = (extra: Record<string, string> = {}) => binaryEnv({ AWS_ENDPOINT_URL_DYNAMODB: endpoint(), ...extra });
@@ -147,28 +146,13 @@ describe("a checkpointed window never ends in the future", () => {
 });
 
 describe("--manifest, the checkpoint, its lock and stdout are four files", () => {
-  /** Runs the binary with stdout redirected to `out` by the shell, as `> out` does. */
-  function runInto(out: string, args: string[]) {
-    const child = spawnSync("sh", ["-c", 'out=$1; shift; exec "$@" > "$out"', "sh", out, BINARY, ...args], {
-      env: env(),
-      encoding: "utf8",
-    });
-    return { code: child.status, stderr: child.stderr };
-  }
-
   /** A CSV export to `out` (as `> out`) with its manifest in `manifest`. */
   const exportWithManifest = (out: string, manifest: string) =>
-    runInto(out, [
-      "server-sessions",
-      "--table",
-      table,
-      "--since",
-      "2026-01-01",
-      "--output",
-      "csv",
-      "--manifest",
-      manifest,
-    ]);
+    runInto(
+      out,
+      ["server-sessions", "--table", table, "--since", "2026-01-01", "--output", "csv", "--manifest", manifest],
+      env(),
+    );
 
   test.each([
     ["the checkpoint's lock", (c: string) => [`${c}.lock`, c], "--manifest and the checkpoint's lock"],
@@ -224,12 +208,8 @@ describe("--manifest, the checkpoint, its lock and stdout are four files", () =>
     const text = checkpointText("2026-01-01T00:00:00Z");
     writeFileSync(ckpt, text);
     // ">>" keeps the file's content, as an archive job appends.
-    const child = spawnSync(
-      "sh",
-      ["-c", 'out=$1; shift; exec "$@" >> "$out"', "sh", ckpt, BINARY, ...checkpointExport(ckpt)],
-      { env: env(), encoding: "utf8" },
-    );
-    expect(child.status).toBe(2);
+    const child = runInto(ckpt, checkpointExport(ckpt), env(), "append");
+    expect(child.code).toBe(2);
     expect(child.stderr).toContain("--checkpoint and stdout are the same file");
     expect(readFileSync(ckpt, "utf8")).toBe(text);
   });
@@ -238,20 +218,19 @@ describe("--manifest, the checkpoint, its lock and stdout are four files", () =>
     const manifest = join(DIR, "unsigned.manifest.json");
     const sig = `${manifest}.sig`;
     writeFileSync(sig, "rows appended before\n");
-    // ">>" keeps the file's content, as an archive job appends.
-    const child = spawnSync(
-      "sh",
-      [
-        "-c",
-        'out=$1; shift; exec "$@" >> "$out"',
-        "sh",
-        sig,
-        BINARY,
-        ...["server-sessions", "--table", table, "--since", "2026-01-01", "--output", "csv", "--manifest", manifest],
-      ],
-      { env: env(), encoding: "utf8" },
-    );
-    expect(child.status).toBe(2);
+    const args = [
+      "server-sessions",
+      "--table",
+      table,
+      "--since",
+      "2026-01-01",
+      "--output",
+      "csv",
+      "--manifest",
+      manifest,
+    ];
+    const child = runInto(sig, args, env(), "append");
+    expect(child.code).toBe(2);
     expect(child.stderr).toBe(
       "error: the manifest's signature and stdout are the same file: the export, its manifest (and signature), the checkpoint and its lock must be different files\n",
     );

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { resolve } from "node:path";
 import { TEST_AWS_ENV } from "./aws-env.ts";
 
@@ -23,4 +24,22 @@ export async function runBinary(args: string[], env: Record<string, string> = bi
     proc.exited,
   ]);
   return { code, stdout, stderr };
+}
+
+/**
+ * Runs dist/sentinel with stdout redirected by the shell to `out`, appended
+ * (`>>`, as an archive job does) or replaced (`>`); its exit status and stderr.
+ */
+export function runInto(
+  out: string,
+  args: string[],
+  env: Record<string, string> = binaryEnv(),
+  mode: "append" | "replace" = "replace",
+): { code: number | null; stderr: string } {
+  const redirect = mode === "append" ? ">>" : ">";
+  const child = spawnSync("sh", ["-c", `out=$1; shift; exec "$@" ${redirect} "$out"`, "sh", out, BINARY, ...args], {
+    env,
+    encoding: "utf8",
+  });
+  return { code: child.status, stderr: child.stderr };
 }
