@@ -316,20 +316,20 @@ test("log_missing: a file a digest of the window lists, deleted from the bucket"
   expect(report.logFiles).toBe(6);
 });
 
+/** The problem of a file planted in a time whose valid digest does not list it. */
+const notListedBy = (key: string, digest: string): IntegrityProblem => ({
+  kind: "log_unlisted",
+  key: s3(key),
+  digest,
+  reason: `the valid digest ${digest} covers its delivery time and does not list it`,
+});
+
 test("log_unlisted: a file planted where no digest lists it; the digest covering its delivery is named", async () => {
   const { bucket, digests } = trail();
   const planted = logKeyAt(11, 45, "planted000000000");
   bucket.put(planted, gzipSync(logText(11).replace("e11", "e-planted")));
   const report = await validate(bucket);
-  const d12 = s3(digests.get(12)?.key as string);
-  expect(report.problems).toEqual([
-    {
-      kind: "log_unlisted",
-      key: s3(planted),
-      digest: d12,
-      reason: `the valid digest ${d12} covers its delivery time and does not list it`,
-    },
-  ]);
+  expect(report.problems).toEqual([notListedBy(planted, s3(digests.get(12)?.key as string))]);
 });
 
 test("log_pending: an unlisted file delivered less than 2 hours before now, its digest not yet come, is a note", async () => {
@@ -355,15 +355,7 @@ test("a recently named file that a digest covering its delivery time does not li
   const planted = logKeyAt(16, 45, "planted000000000");
   bucket.put(planted, gzipSync(logText(16).replace("e16", "e-planted")));
   const report = await validate(bucket, new Date("2026-01-20T18:00:00Z"));
-  const d17 = s3(digests.get(17)?.key as string);
-  expect(report.problems).toEqual([
-    {
-      kind: "log_unlisted",
-      key: s3(planted),
-      digest: d17,
-      reason: `the valid digest ${d17} covers its delivery time and does not list it`,
-    },
-  ]);
+  expect(report.problems).toEqual([notListedBy(planted, s3(digests.get(17)?.key as string))]);
   expect(integrityFailed(report)).toBe(true);
 });
 
