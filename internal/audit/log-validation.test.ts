@@ -359,6 +359,19 @@ test("a recently named file that a digest covering its delivery time does not li
   expect(integrityFailed(report)).toBe(true);
 });
 
+test("two trails deliver to one folder: a recent file stays pending until every trail's digest for its time has come", async () => {
+  const { bucket } = trail();
+  // The second trail's chain, of which the digest ending 17:01:31 has not come yet.
+  let previous: WrittenDigest | null = null;
+  for (let end = 9; end <= 16; end++) {
+    previous = hourDigest(bucket, end, { logFiles: [], previous, trail: "second" });
+  }
+  const theirs = logKeyAt(16, 45, "second0000000000");
+  bucket.put(theirs, gzipSync(logText(16).replace("e16", "e-second")));
+  const report = await validate(bucket, new Date("2026-01-20T18:00:00Z"));
+  expect(report.problems.find((p) => p.key === s3(theirs))?.kind).toBe("log_pending");
+});
+
 test("a file named for a delivery after now is log_unlisted, not pending; within 5 minutes of the clock it is pending", async () => {
   const { bucket } = trail({ noDigest: [17, 18] });
   const ahead = logKeyAt(16, 52, "ahead00000000000");

@@ -124,18 +124,21 @@ export async function validateLogs(
     }
   }
 
-  /** A valid digest of the file's trail whose time covers the whole minute its name gives, if any. */
+  /**
+   * A valid digest whose time covers the whole minute the file's name gives,
+   * when every trail writing digests to its folder has one: two trails may
+   * deliver to one folder, and the other's digest may not have come yet.
+   */
   const coveringDigest = (key: string, deliveredSec: number): FetchedDigest | undefined => {
     const trail = inventory.trails.find((t) => key.startsWith(`${t.accountRoot}CloudTrail/${t.region}/`));
     if (trail === undefined) return undefined;
     const folder = `${trail.accountRoot}CloudTrail-Digest/${trail.region}/`;
-    return valid.find(
-      (d) =>
-        d.key.startsWith(folder) &&
-        d.digest !== undefined &&
-        d.digest.startSec <= deliveredSec &&
-        deliveredSec + 59 < d.digest.endSec,
-    );
+    const inFolder = valid.filter((d) => d.key.startsWith(folder) && d.digest !== undefined);
+    const covers = (d: FetchedDigest) =>
+      (d.digest?.startSec as number) <= deliveredSec && deliveredSec + 59 < (d.digest?.endSec as number);
+    const trailsOf = (list: FetchedDigest[]) => new Set(list.map((d) => `${d.name.trail} ${d.name.homeRegion}`));
+    const covering = inFolder.filter(covers);
+    return covering.length > 0 && trailsOf(covering).size === trailsOf(inFolder).size ? covering[0] : undefined;
   };
 
   let logFilesValid = 0;
