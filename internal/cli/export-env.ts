@@ -1,6 +1,7 @@
 import type { ConnectionOptions } from "../aws/connection.ts";
 import { SentinelError, UsageError } from "../aws/errors.ts";
 import type { Kms } from "../aws/kms-client.ts";
+import { regionOfKmsArn } from "../aws/kms-key-arn.ts";
 import type { Signer } from "../evidence/signature.ts";
 import type { ExportEnv } from "../export/export-env.ts";
 import type { SessionSource } from "../export/session-source.ts";
@@ -29,11 +30,6 @@ export function exportEnvOf(
   };
 }
 
-/** The region of a key given as an ARN (`arn:aws:kms:eu-west-1:…`), else undefined. */
-function regionOfKeyArn(keyId: string): string | undefined {
-  return /^arn:[^:]+:kms:([^:]+):/.exec(keyId)?.[1];
-}
-
 /**
  * Signs with KMS: a key ARN names its region; a key id or alias is looked up
  * in --region, else the region of the table.
@@ -46,7 +42,7 @@ export function kmsSigner(
 ): Signer {
   let kms: Kms | undefined;
   const client = () => {
-    const keyRegion = regionOfKeyArn(key.keyId) ?? connection.region ?? region;
+    const keyRegion = regionOfKmsArn(key.keyId) ?? connection.region ?? region;
     if (keyRegion === undefined) {
       throw new UsageError(`--sign-with "${key.keyId}": give the key's ARN, or --region for its region`);
     }

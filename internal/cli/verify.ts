@@ -1,5 +1,6 @@
 import type { ConnectionOptions } from "../aws/connection.ts";
 import { UsageError } from "../aws/errors.ts";
+import { isKeyArnOrId, regionOfKmsArn } from "../aws/kms-key-arn.ts";
 import { nonEmpty } from "../aws/shared-config.ts";
 import { readPublicKey, verifyOffline } from "../evidence/signature.ts";
 import { type SignatureCheck, verifyEvidence } from "../evidence/verify.ts";
@@ -24,9 +25,6 @@ export type VerifyOptions = {
   connection: ConnectionOptions;
 };
 
-/** The region of a KMS key ARN, as `.sig` files record the key. */
-const regionOfKey = (keyId: string) => /^arn:[^:]+:kms:([^:]+):/.exec(keyId)?.[1];
-
 /** `sentinel verify`: manifests against their data, each other and their signatures (SPEC §13.3). */
 export async function verify(opts: VerifyOptions, deps: Deps): Promise<ExitCode> {
   const { io } = deps;
@@ -37,7 +35,7 @@ export async function verify(opts: VerifyOptions, deps: Deps): Promise<ExitCode>
   } else if (opts.keys.kind === "kms") {
     check = async (statement, signature) => {
       const region =
-        regionOfKey(signature.key_id) ??
+        regionOfKmsArn(signature.key_id) ??
         opts.connection.region ??
         nonEmpty(io.env.AWS_REGION) ??
         nonEmpty(io.env.AWS_DEFAULT_REGION);
@@ -135,10 +133,7 @@ with --public-key, or through KMS with --kms. Exit 0 when everything holds, 5 wh
     const data = raw.text("data");
     if (data === "") throw new UsageError("--data needs a file");
     const signedBy = raw.text("signed-by");
-    if (
-      signedBy !== undefined &&
-      !/^(?:arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/)?[A-Za-z0-9-]{1,128}$/.test(signedBy)
-    ) {
+    if (signedBy !== undefined && !isKeyArnOrId(signedBy)) {
       throw new UsageError(
         `invalid --signed-by ${JSON.stringify(signedBy)}: give the key's ARN (arn:aws:kms:REGION:ACCOUNT:key/ID) or its key id; an alias names no key offline`,
       );

@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import { createReadStream, existsSync, readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { SentinelError, UsageError } from "../aws/errors.ts";
+import { keyIdOfArn } from "../aws/kms-key-arn.ts";
 import { quotedPath } from "../aws/quoted-path.ts";
 import type { VerifyRow } from "../output/verify-report.ts";
 import { addNanos, compareInstants, formatNano, type Instant, parseTimestamp } from "../timefilter/instant.ts";
@@ -230,12 +231,9 @@ async function checkData(path: string, series: Manifest[]): Promise<void> {
   }
 }
 
-/** A KMS key ARN, as KMS names the key that signed (its key id in group 1). */
-const KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/([A-Za-z0-9-]{1,128})$/;
-
 /** True when the key ARN a `.sig` records is `expected`: that ARN, or the key id in it. */
 function namesKey(keyArn: string, expected: string): boolean {
-  return keyArn === expected || KEY_ARN.exec(keyArn)?.[1] === expected;
+  return keyArn === expected || keyIdOfArn(keyArn) === expected;
 }
 
 /** The signature beside a manifest, checked (SPEC §13.2). */
@@ -266,7 +264,7 @@ async function checkSignature(m: Manifest, opts: VerifyOptions): Promise<void> {
   }
   m.report.signedBy = signature.key_id;
   // KMS signs under a key ARN: anything else was written by hand, and --kms would ask KMS about it.
-  if (!KEY_ARN.test(signature.key_id)) {
+  if (keyIdOfArn(signature.key_id) === undefined) {
     m.report.problems.push("signature invalid: its key_id is not a KMS key ARN");
     return;
   }
