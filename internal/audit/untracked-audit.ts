@@ -171,7 +171,6 @@ function collectEvery(events: number, collect: (() => void) | undefined) {
 export async function untrackedAudit(opts: UntrackedAuditOptions, env: AuditEnv): Promise<AuditStatus> {
   const startedAt = env.now();
   const debug = (line: string) => env.debug(printable(line));
-  const say = (line: string) => env.say(line);
   const progress = env.startProgress();
   let done: AuditProgress = { events: 0, findings: 0 };
   const show = (more: Partial<AuditProgress>) => {
@@ -197,7 +196,7 @@ export async function untrackedAudit(opts: UntrackedAuditOptions, env: AuditEnv)
           onProgress: (p) => show({ filesRead: p.files, files: p.filesListed }),
           onNote: (text) => {
             progress.clear();
-            void say(`note: ${text}`);
+            void env.say(`note: ${text}`);
           },
           onDebug: debug,
         });
@@ -210,8 +209,7 @@ export async function untrackedAudit(opts: UntrackedAuditOptions, env: AuditEnv)
   // The signing key's spec is asked for while the audit reads: signing then costs one round trip.
   const signer = opts.signWith === undefined ? undefined : env.signer(opts.signWith, table?.region);
   signer?.prepare?.();
-  const collect = env.collector;
-  const collectGarbage = collectEvery(EVENTS_PER_COLLECTION, collect);
+  const collectGarbage = collectEvery(EVENTS_PER_COLLECTION, env.collector);
   try {
     let directory: SessionDirectory;
     if (exported !== undefined) {
@@ -220,7 +218,7 @@ export async function untrackedAudit(opts: UntrackedAuditOptions, env: AuditEnv)
       directory = new TableSessionDirectory(opts.table, table.lookup, table.store, opts.window, {
         signal: env.signal,
         onDebug: debug,
-        ...(collect === undefined ? {} : { afterPage: collect }),
+        ...(env.collector === undefined ? {} : { afterPage: env.collector }),
       });
     } else {
       throw new Error("no session directory");
@@ -252,7 +250,7 @@ export async function untrackedAudit(opts: UntrackedAuditOptions, env: AuditEnv)
         : undefined;
     if (trail !== undefined) debug(`S3 requests: ${trail.bucket.requests.list} List, ${trail.bucket.requests.get} Get`);
     const integrityText = integrity === undefined ? undefined : integrityLines(integrity);
-    for (const line of integrityText ?? []) await say(line);
+    for (const line of integrityText ?? []) await env.say(line);
     const since = opts.window.since;
     const stdout = opts.manifest === undefined ? env.stdout : new HashingWriter(env.stdout);
     await writeFindings(
@@ -268,18 +266,18 @@ export async function untrackedAudit(opts: UntrackedAuditOptions, env: AuditEnv)
       },
       opts.output,
       opts.formulaGuard,
-      { fitWidth: env.fitWidth(), onNote: (line) => void say(line) },
+      { fitWidth: env.fitWidth(), onNote: (line) => void env.say(line) },
     );
     let malformed = false;
     if (result.malformedEvents.length > 0) {
       malformed = true;
-      await say(
+      await env.say(
         `warning: skipped ${thousands(result.malformedEvents.length)} malformed CloudTrail event(s): ${preview(result.malformedEvents)}`,
       );
     }
     if (result.malformedSessions.length > 0) {
       malformed = true;
-      await say(
+      await env.say(
         `warning: skipped ${thousands(result.malformedSessions.length)} malformed session item(s): ${preview(result.malformedSessions)}`,
       );
     }
