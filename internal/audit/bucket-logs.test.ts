@@ -247,3 +247,31 @@ test("a corrupt gzip body or one that is not a Records object fails the run nami
     `CloudTrail log file "s3://b/${key}" is not a {"Records": [...]} JSON file (not a JSON object)`,
   );
 });
+
+test.each([
+  // Padding enough that the text holds few objects for its size, as a whole parse needs.
+  ["parsed whole", 2_000],
+  ["split as it streams (text over 256 KiB)", 300_000],
+])("a body %s gives each record once, hostile spellings of Records included", async (_, padChars) => {
+  const key = logKey("", "111122223333", "us-east-1", Date.parse("2026-01-20T10:05:00Z"), "aaaaaaaaaaaaaaaa");
+  const r = (id: string) => JSON.stringify(rec(id, "2026-01-20T10:00:00Z"));
+  const pad = `"pad": "${"x".repeat(padChars)}", `;
+  const readBody = (text: string) => {
+    const bucket = new MemoryBucket("b");
+    bucket.put(key, gzipSync(text));
+    return read(source(bucket));
+  };
+  expect(await readBody(`{${pad}"Records": [${r("e1")}], "Records": [${r("e2")}]}`)).toEqual(["e1", "e2"]);
+  expect(await readBody(`{${pad}"Records": [${r("e1")}], "Rec\\u006frds": []}`)).toEqual(["e1"]);
+  expect(await readBody(`{${pad}"\\u0052ecords": [${r("e1")}]}`)).toEqual(["e1"]);
+  expect(await readBody(`{${pad}"Records": [${r("e1")}, {"eventID": }, 7]}`)).toEqual([
+    "e1",
+    `malformed s3://b/${key} record 2`,
+    `malformed s3://b/${key} record 3`,
+  ]);
+  for (const notRecords of [`{${pad}"Records": {}}`, `{${pad}"records": []}`]) {
+    await expect(readBody(notRecords)).rejects.toThrow(
+      `CloudTrail log file "s3://b/${key}" is not a {"Records": [...]} JSON file (no "Records" list)`,
+    );
+  }
+});

@@ -161,7 +161,7 @@ async function readWhole(file: string, gzip: boolean): Promise<string | undefine
  * escaped key could repeat it unseen). Anything else — not JSON, a broken
  * record, another shape — goes through the splitter, which names the problem.
  */
-async function* recordsOfText(text: string, name: string): AsyncIterable<ReadRecord> {
+export async function* recordsOfText(text: string, name: string, requireRecords = false): AsyncIterable<ReadRecord> {
   const at = text.indexOf('"Records"');
   if (
     at !== -1 &&
@@ -179,12 +179,13 @@ async function* recordsOfText(text: string, name: string): AsyncIterable<ReadRec
       const records = (parsed as { Records?: unknown }).Records;
       if (Array.isArray(records)) {
         for (let i = 0; i < records.length; i++) yield readRecord(records[i], `${name} record ${i + 1}`);
+        return;
       }
-      return;
+      if (!requireRecords) return;
     }
   }
   try {
-    yield* splitRecords(slices(text, SPLIT_SLICE_CHARS), name);
+    yield* splitRecords(slices(text, SPLIT_SLICE_CHARS), name, requireRecords);
   } catch (error) {
     throw fileError(name, false, error);
   }
