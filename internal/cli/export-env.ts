@@ -6,7 +6,7 @@ import type { Signer } from "../evidence/signature.ts";
 import type { ExportEnv } from "../export/export-env.ts";
 import type { SessionSource } from "../export/session-source.ts";
 import type { Deps } from "./deps.ts";
-import { LISTING_PACING, STREAMING_PACING } from "./gc-pacer.ts";
+import { LISTING_PACING, STREAMING_PACING, WRITING_PACING } from "./gc-pacer.ts";
 import { say } from "./io.ts";
 import { processEdge } from "./process-edge.ts";
 import { Progress } from "./progress.ts";
@@ -23,7 +23,10 @@ export function exportEnvOf(
     warn: (line) => say(io, line),
     note: async (line) => (quiet ? undefined : say(io, line)),
     startProgress: () => new Progress(io),
-    collectorFor: (order) => deps.pacedCollector?.(order === "none" ? STREAMING_PACING : LISTING_PACING),
+    collectorFor: (stage) =>
+      deps.pacedCollector?.(
+        stage === "none" ? STREAMING_PACING : stage === "writing" ? WRITING_PACING : LISTING_PACING,
+      ),
     callerIdentity: (region) => deps.callerIdentity({ ...connection, region }),
     callerUserName: (region) => deps.callerUserName({ ...connection, region }),
     signer: (key, region) => kmsSigner(deps, connection, key, region),

@@ -26,8 +26,11 @@ export type ExportEnv = {
   debug(line: string): void;
   /** Starts the progress line of a terminal (one that does nothing elsewhere) as reading starts. */
   startProgress(): { readonly enabled: boolean; update(progress: FindProgress): void; clear(): void };
-  /** The garbage collection to run after each page, paced for the order; undefined for none. */
-  collectorFor(order: ExportOrder): (() => void) | undefined;
+  /**
+   * The garbage collection to run after each page, paced for the order, or
+   * every few thousand rows as the sorted rows are written; undefined for none.
+   */
+  collectorFor(stage: ExportOrder | "writing"): (() => void) | undefined;
   /** The caller's ARN and account from STS, in the table's region. */
   callerIdentity(region: string): Promise<CallerIdentity>;
   /** The caller's user name from STS (SPEC §4), in the table's region. */

@@ -232,7 +232,7 @@ async function readAndWrite(
   const rows =
     opts.order === "none"
       ? await streamedRows(store, filter, format, opts.limit, stdout, events)
-      : await newestFirstRows(store, filter, format, opts, stdout, { ...events, onRead });
+      : await newestFirstRows(store, filter, format, opts, stdout, { ...events, onRead }, env.collectorFor("writing"));
   progress.clear();
   return rows;
 }

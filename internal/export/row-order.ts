@@ -18,6 +18,7 @@ export async function newestFirstRows(
   { limit, output }: { limit: number; output: OutputFormat },
   stdout: Writer,
   events: FindEvents & { onRead(result: FindResult, kept: number): void },
+  collect?: () => void,
 ): Promise<OrderedRows> {
   // A full export keeps its rows as compact bytes; a limited one keeps at most `limit` rows.
   const keep =
@@ -26,8 +27,28 @@ export async function newestFirstRows(
       : new NewestFirst(limit, format.row);
   const result = await store.find(filter, keep, events);
   events.onRead(result, keep.size);
-  await format.write(stdout, keep.sorted());
+  await format.write(stdout, collecting(keep.sorted(), collect));
   return { keep, result };
+}
+
+/**
+ * Rows written between two calls of the collection (WRITING_PACING). Writing
+ * leaves a view and a share of a copied chunk behind each row; left to the
+ * runtime's pace, that garbage set the sorted export's peak. Measured by hand,
+ * 5 interleaved runs each: the 30-day CSV of a 200,000-session table (66,720
+ * rows) peaked at 138–148 MB without, 124–126 MB with a collection every
+ * 16,384 rows (117–124 MB every 4,096); a whole 100,000-session table to CSV
+ * took the same CPU within the runs' spread.
+ */
+const ROWS_PER_COLLECTION = 16_384;
+
+function* collecting<T>(rows: Iterable<T>, collect: (() => void) | undefined): Iterable<T> {
+  if (collect === undefined) return yield* rows;
+  let count = 0;
+  for (const row of rows) {
+    yield row;
+    if (++count % ROWS_PER_COLLECTION === 0) collect();
+  }
 }
 
 /**
