@@ -217,6 +217,8 @@ async function start(): Promise<void> {
       AWS_ACCESS_KEY_ID: "local",
       AWS_SECRET_ACCESS_KEY: "local",
       AWS_REGION: SAMPLE_REGION,
+      // The AWS CLI v1 reads only this one.
+      AWS_DEFAULT_REGION: SAMPLE_REGION,
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_STS: playground.standIns.sts,
       AWS_ENDPOINT_URL_CLOUDTRAIL: playground.standIns.cloudtrail,
