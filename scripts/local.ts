@@ -4,7 +4,7 @@
 // CloudTrail logs to LOCAL_DIR/sample-trail and a point-in-time export of the table to
 // LOCAL_DIR/sample-export, puts both into moto's buckets (the trail's with signed digests),
 // creates the evidence signing key there, and writes the settings to `source` to
-// LOCAL_DIR/local.env (LOCAL_DIR: .cache). `stop` ends exactly the three processes `start`
+// LOCAL_DIR/local.env (LOCAL_DIR: .cache), the two folders' paths among them. `stop` ends exactly the three processes `start`
 // recorded, nothing else.
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -225,6 +225,9 @@ async function start(): Promise<void> {
       AWS_ENDPOINT_URL_S3: motoEndpoint,
       AWS_ENDPOINT_URL_KMS: motoEndpoint,
       SENTINEL_SESSION_TABLE: SAMPLE_TABLE,
+      // Where the sample's files are (LOCAL_DIR moves them), for examples run outside the checkout.
+      SAMPLE_TRAIL_DIR: TRAIL,
+      SAMPLE_EXPORT_DIR: EXPORT,
     };
     const exports = Object.entries(settings).map(([name, value]) => `export ${name}=${value}`);
     writeFileSync(
@@ -232,6 +235,7 @@ async function start(): Promise<void> {
       [
         "# make local: dummy credentials (the playground accepts any), its region and endpoints.",
         "# A profile or session token of a real account would take precedence over them: unset.",
+        "# SAMPLE_TRAIL_DIR, SAMPLE_EXPORT_DIR: the sample's CloudTrail logs and DynamoDB export on disk.",
         "unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL",
         ...exports,
         "",
@@ -252,7 +256,7 @@ Use it from this shell (dummy credentials; the playground accepts any):
   source ${shown(ENV_FILE)}    # ${Object.entries(settings)
     .slice(0, 3)
     .map(([name, value]) => `${name}=${value}`)
-    .join(" ")}, the endpoints, SENTINEL_SESSION_TABLE
+    .join(" ")}, the endpoints, SENTINEL_SESSION_TABLE, SAMPLE_TRAIL_DIR, SAMPLE_EXPORT_DIR
   sentinel server-sessions --since 7d        # or ./dist/sentinel; make install PREFIX=~/.local puts it on PATH
   sentinel audit untracked-sessions --since 7d --cloudtrail-logs ${shown(TRAIL)}
   sentinel audit untracked-sessions --since 7d --cloudtrail-s3 s3://${SAMPLE_TRAIL_BUCKET} --validate-logs

@@ -169,11 +169,18 @@ const csvRows = (stdout: string) => stdout.trimEnd().split("\n").slice(1);
 /** The sample's last week audited, every event in the JSON report. */
 const AUDIT_JSON = ["sentinel", "audit", "untracked-sessions", "--since", "7d", "--all-events", "--output", "json"];
 
-test("make local writes local.env with dummy credentials, the region and the playground's endpoints, as the docs show", () => {
-  const settings = Object.fromEntries(
-    [...readFileSync(playground.envFile, "utf8").matchAll(/^export ([A-Z0-9_]+)=(.*)$/gm)].map((m) => [m[1], m[2]]),
+/** The variables the env file exports, by name. */
+function envSettings(): Record<string, string> {
+  return Object.fromEntries(
+    [...readFileSync(playground.envFile, "utf8").matchAll(/^export ([A-Z0-9_]+)=(.*)$/gm)].map((m) => [
+      m[1] as string,
+      m[2] as string,
+    ]),
   );
-  expect(settings).toEqual({
+}
+
+test("make local writes local.env with dummy credentials, the region and the playground's endpoints, as the docs show", () => {
+  expect(envSettings()).toEqual({
     AWS_ACCESS_KEY_ID: "local",
     AWS_SECRET_ACCESS_KEY: "local",
     AWS_REGION: "us-east-1",
@@ -184,6 +191,8 @@ test("make local writes local.env with dummy credentials, the region and the pla
     AWS_ENDPOINT_URL_S3: playground.record.moto.endpoint,
     AWS_ENDPOINT_URL_KMS: playground.record.moto.endpoint,
     SENTINEL_SESSION_TABLE: "sentinel-sessions",
+    SAMPLE_TRAIL_DIR: join(playground.dir, "sample-trail"),
+    SAMPLE_EXPORT_DIR: join(playground.dir, "sample-export"),
   });
   expect(playground.record.moto.endpoint).toBe(`http://127.0.0.1:${playground.record.moto.port}`);
   expect(playground.record.standIns.sts).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -201,10 +210,31 @@ test("make local writes local.env with dummy credentials, the region and the pla
     "export AWS_ENDPOINT_URL_S3=http://127.0.0.1:",
     "export AWS_ENDPOINT_URL_KMS=http://127.0.0.1:",
     "export SENTINEL_SESSION_TABLE=sentinel-sessions",
+    "export SAMPLE_TRAIL_DIR=/…/.cache/sample-trail",
+    "export SAMPLE_EXPORT_DIR=/…/.cache/sample-export",
   ]) {
     expect(guide).toContain(line);
   }
   expect(playground.stdout).toContain("AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1");
+});
+
+test("with LOCAL_DIR, the sample's files are where local.env says, from a folder without .cache", async () => {
+  const cwd = join(WORK, "elsewhere");
+  mkdirSync(cwd);
+  const script = 'source "$0" && exec "$1" audit untracked-sessions --since 7d --cloudtrail-logs "$SAMPLE_TRAIL_DIR"';
+  const audit = await run(["/bin/bash", "-c", script, playground.envFile, BINARY], {
+    cwd,
+    env: userShellEnv(cwd),
+  });
+  expect({ code: audit.code, stderr: audit.stderr }).toEqual({ code: 4, stderr: "" });
+  const listing = 'source "$0" && exec "$1" server-sessions --from-export "$SAMPLE_EXPORT_DIR/$2" --user victor';
+  const folder = SAMPLE_EXPORT_URI.split("/").slice(3).join("/");
+  const fromFolder = await run(["/bin/bash", "-c", listing, playground.envFile, BINARY, folder], {
+    cwd,
+    env: userShellEnv(cwd),
+  });
+  expect({ code: fromFolder.code, stderr: fromFolder.stderr }).toEqual({ code: 0, stderr: "" });
+  expect(fromFolder.stdout).toContain("9f8e7d6c5b4a3921");
 });
 
 test("the guide's DynamoDB Local example needs the env file: without it there is no region, with it rows", async () => {
