@@ -494,8 +494,12 @@ test.each(allExamples.filter((e) => !(e.line in NEEDS_REAL_AWS)).map((e) => [`${
   async (_, value) => {
     const example = value as Example;
     // The examples name DynamoDB Local at :8000 (make local's default); this one is on its own port.
+    // A variable of the env file ("$AWS_ENDPOINT_URL_DYNAMODB") is expanded as the user's shell would.
+    const settings = envSettings();
     const words = example.words.map((w) =>
-      w.replace(/^http:\/\/(127\.0\.0\.1|localhost):8000$/, `http://127.0.0.1:${playground.port}`),
+      w
+        .replace(/^http:\/\/(127\.0\.0\.1|localhost):8000$/, `http://127.0.0.1:${playground.port}`)
+        .replace(/\$\{?([A-Z][A-Z0-9_]*)\}?/g, (variable, name: string) => settings[name] ?? variable),
     );
     if (words[0] !== "sentinel") {
       // The seeding script, from the checkout, with the env file sourced; fewer sessions, for time.
