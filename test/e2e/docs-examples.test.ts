@@ -33,9 +33,15 @@ const prose = (path: string) => text(path).replace(/\s+/g, " ");
 /**
  * Examples not run, each with its reason: only those that need a real AWS account (a profile of
  * one, a GitHub Actions job). Every other example runs on the playground, KMS and S3 ones on its
- * moto. Reviewed: none today (the CI jobs are ```yaml blocks, which hold no example lines).
+ * moto, also those of the README's real-account block that name nothing the playground lacks
+ * (the CI jobs are ```yaml blocks, which hold no example lines).
  */
-const NEEDS_REAL_AWS: Record<string, string> = {};
+const NEEDS_REAL_AWS: Record<string, string> = {
+  "sentinel server-sessions --from-export s3://example-audit-exports/exports/AWSDynamoDB/01764547200000-a1b2c3d4 --since 30d --output csv > from-export.csv  # a point-in-time export in S3, no table read":
+    "the README's real-account block: an export bucket of that account",
+  "sentinel audit untracked-sessions --table sentinel-sessions --since 7d --cloudtrail-s3 s3://example-org-trail --validate-logs --output json > org-audit.json  # the trail's bucket; exit 4 on findings, 5 when the logs fail validation":
+    "the README's real-account block: an organization trail's bucket of that account",
+};
 
 /** The caller the STS stand-in names, as the docs say. */
 const CALLER = "arn:aws:sts::123456789012:assumed-role/sentinel-audit/alice";
