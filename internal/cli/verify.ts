@@ -119,7 +119,7 @@ with --public-key, or through KMS with --kms. Exit 0 when everything holds, 5 wh
     debug: toggle("Connection", "on failure, show the request's details and the stack on stderr"),
   },
   examples: [
-    "sentinel verify evidence/sessions-1.manifest.json --data evidence/sessions-1.ndjson --public-key evidence/sentinel-evidence.der",
+    "sentinel verify evidence/sessions-20261128T021710Z.manifest.json --data evidence/sessions-20261128T021710Z.ndjson --public-key evidence/sentinel-evidence.der",
     "sentinel verify evidence/sessions-*.manifest.json --data evidence/archive.ndjson --public-key evidence/sentinel-evidence.der --output json",
   ],
   toOptions(parsed) {

@@ -53,6 +53,11 @@ let examples = 0;
 let archive = "";
 /** Evidence as a daily signed job leaves it (the "Proving an archive" examples read it as evidence/). */
 let evidence = "";
+/**
+ * The stamps (`date -u +%Y%m%dT%H%M%SZ`) the daily job names its runs' files by, oldest first;
+ * `$stamp` in an example is the last, as the guide's runs leave it, and verify --help names it.
+ */
+const STAMPS = ["20261126T021709Z", "20261127T021711Z", "20261128T021710Z"];
 
 beforeAll(async () => {
   // A process whose command line names both processes of the playground: make local-stop must
@@ -90,7 +95,7 @@ async function signedEvidence(): Promise<string> {
   const untils = [new Date(Date.now() - 30 * 86_400_000), new Date(Date.now() - 86_400_000), undefined];
   const days: string[] = [];
   for (const [i, until] of untils.entries()) {
-    const manifest = join(dir, `sessions-${i + 1}.manifest.json`);
+    const manifest = join(dir, `sessions-${STAMPS[i]}.manifest.json`);
     const run = await sentinel([
       "sentinel",
       "server-sessions",
@@ -107,7 +112,7 @@ async function signedEvidence(): Promise<string> {
       ...(until === undefined ? [] : ["--until", until.toISOString()]),
     ]);
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: "" });
-    writeFileSync(join(dir, `sessions-${i + 1}.ndjson`), run.stdout);
+    writeFileSync(join(dir, `sessions-${STAMPS[i]}.ndjson`), run.stdout);
     days.push(run.stdout);
     // The signature checked here too, with node:crypto and the public key alone.
     const sig = JSON.parse(readFileSync(`${manifest}.sig`, "utf8"));
@@ -137,15 +142,20 @@ afterAll(() => {
   }
 });
 
-/** A fresh folder as a user's working directory: the checkout's `.cache` and the files the examples read. */
-function workingDirectory(): string {
+/**
+ * A fresh folder as a user's working directory: the checkout's `.cache` and the files the examples
+ * read. An example that writes evidence (`--checkpoint evidence/…`) gets an empty evidence/ of its own.
+ */
+function workingDirectory(words: string[]): string {
   const dir = join(WORK, `run-${++examples}`);
   mkdirSync(dir);
   symlinkSync(playground.dir, join(dir, ".cache"));
   // `--cloudtrail-logs ./trail` (as after `aws s3 sync`) and `--sessions-from archive.ndjson`.
   symlinkSync(join(playground.dir, "sample-trail"), join(dir, "trail"));
   writeFileSync(join(dir, "archive.ndjson"), archive);
-  if (evidence !== "") symlinkSync(evidence, join(dir, "evidence"));
+  const writesEvidence = words.some((word, i) => words[i - 1] === "--checkpoint" && word.startsWith("evidence/"));
+  if (writesEvidence) mkdirSync(join(dir, "evidence"));
+  else if (evidence !== "") symlinkSync(evidence, join(dir, "evidence"));
   return dir;
 }
 
@@ -160,7 +170,7 @@ function expandGlobs(words: string[], cwd: string): string[] {
 
 /** Runs a sentinel command line (words, `sentinel` first) as the user's shell would, in a fresh folder. */
 async function sentinel(words: string[], options: { sourceEnv?: boolean; answer?: string } = {}) {
-  const cwd = workingDirectory();
+  const cwd = workingDirectory(words);
   const argv = [BINARY, ...expandGlobs(words.slice(1), cwd)];
   const result = await run(inShell(options.sourceEnv === false ? undefined : ".cache/local.env", argv), {
     cwd,
@@ -500,12 +510,13 @@ test.each(allExamples.filter((e) => !(e.line in NEEDS_REAL_AWS)).map((e) => [`${
   async (_, value) => {
     const example = value as Example;
     // The examples name DynamoDB Local at :8000 (make local's default); this one is on its own port.
-    // A variable of the env file ("$AWS_ENDPOINT_URL_DYNAMODB") is expanded as the user's shell would.
-    const settings = envSettings();
+    // A variable of the env file ("$AWS_ENDPOINT_URL_DYNAMODB"), and the $stamp of the guide's
+    // evidence runs, are expanded as the user's shell would.
+    const settings: Record<string, string> = { ...envSettings(), stamp: STAMPS[STAMPS.length - 1] as string };
     const words = example.words.map((w) =>
       w
         .replace(/^http:\/\/(127\.0\.0\.1|localhost):8000$/, `http://127.0.0.1:${playground.port}`)
-        .replace(/\$\{?([A-Z][A-Z0-9_]*)\}?/g, (variable, name: string) => settings[name] ?? variable),
+        .replace(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g, (variable, name: string) => settings[name] ?? variable),
     );
     if (words[0] !== "sentinel") {
       // The seeding script, from the checkout, with the env file sourced; fewer sessions, for time.
