@@ -15,7 +15,7 @@ import { CONNECTION_FLAGS, connectionOptions } from "./connection-flags.ts";
 import type { Deps } from "./deps.ts";
 import type { ExitCode } from "./exit-code.ts";
 import * as flag from "./flag-values.ts";
-import { SIGNING_FLAGS, signingOption } from "./signing-flags.ts";
+import { signingFlags, signingOption } from "./signing-flags.ts";
 
 /** The audit's options, and how this run reaches AWS and says what it does. */
 export type AuditUntrackedOptions = UntrackedAuditOptions & {
@@ -154,7 +154,7 @@ listed newest first; the exit status is 4 when there is at least one.`,
       "when the audit finishes, write FILE: a JSON record of what was read and found,\nwith the SHA-256 of stdout (written atomically)",
       { complete: "file" },
     ),
-    ...SIGNING_FLAGS,
+    ...signingFlags("the manifest and its signature are written both or neither"),
     ...CONNECTION_FLAGS,
   },
   examples: [

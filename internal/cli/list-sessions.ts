@@ -15,7 +15,7 @@ import type { ExitCode } from "./exit-code.ts";
 import { exportTable, FROM_EXPORT_FLAGS, fromExportOption } from "./export-flags.ts";
 import { fixedValue } from "./flag-syntax.ts";
 import * as flag from "./flag-values.ts";
-import { SIGNING_FLAGS, signingOption } from "./signing-flags.ts";
+import { signingFlags, signingOption } from "./signing-flags.ts";
 import { closest } from "./suggest.ts";
 import { stdoutWidth } from "./terminal-width.ts";
 
@@ -138,7 +138,7 @@ ties by id). With no filter at all, lists the caller's own sessions (STS identit
       "DURATION",
       "with --checkpoint: leave sessions created in the last DURATION\nto the next run (default: 5m)",
     ),
-    ...SIGNING_FLAGS,
+    ...signingFlags("manifest, signature and checkpoint are written all or none"),
     ...FROM_EXPORT_FLAGS,
     ...CONNECTION_FLAGS,
     segments: value(

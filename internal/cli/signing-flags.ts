@@ -15,20 +15,26 @@ export const SIGNING_ALGORITHMS = [
   "ECDSA_SHA_512",
 ] as const;
 
-/** --sign-with and --signing-algorithm, for every command that writes a manifest. */
-export const SIGNING_FLAGS: Record<string, FlagSpec> = {
-  "sign-with": value(
-    "Evidence",
-    "KMS_KEY",
-    "with --manifest: sign it with this asymmetric KMS key (id, ARN or alias/NAME)\nand write FILE.sig; manifest, signature and checkpoint are written all or none",
-  ),
-  "signing-algorithm": value(
-    "Evidence",
-    "ALGORITHM",
-    "with --sign-with: the KMS signing algorithm (default: RSASSA_PKCS1_V1_5_SHA_256\nfor RSA keys, ECDSA_SHA_256 for ECC_NIST_P256)",
-    { values: SIGNING_ALGORITHMS },
-  ),
-};
+/**
+ * --sign-with and --signing-algorithm, for every command that writes a manifest; `together` says
+ * which of the run's files are written all or none (an export's checkpoint among them, an audit has none).
+ * @example signingFlags("the manifest and its signature are written both or neither")
+ */
+export function signingFlags(together: string): Record<string, FlagSpec> {
+  return {
+    "sign-with": value(
+      "Evidence",
+      "KMS_KEY",
+      `with --manifest: sign it with this asymmetric KMS key (id, ARN or alias/NAME) and write FILE.sig; ${together}`,
+    ),
+    "signing-algorithm": value(
+      "Evidence",
+      "ALGORITHM",
+      "with --sign-with: the KMS signing algorithm (default: RSASSA_PKCS1_V1_5_SHA_256 for RSA keys, ECDSA_SHA_256 for ECC_NIST_P256)",
+      { values: SIGNING_ALGORITHMS },
+    ),
+  };
+}
 
 /** The key and algorithm to sign with, or undefined; a usage error without --manifest. */
 export function signingOption(
