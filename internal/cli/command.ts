@@ -9,7 +9,7 @@ export type FlagSpec = {
   kind: "value" | "switch";
   /** Help heading the flag is listed under, e.g. "Filters". */
   group: string;
-  /** Help text; "\n" starts a continuation line. */
+  /** Help text, one paragraph: help fills it into lines of the width it is shown at. */
   help: string;
   /** The value's placeholder in help, e.g. NAME. */
   placeholder?: string;

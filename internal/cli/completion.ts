@@ -137,9 +137,7 @@ function fish(commands: readonly CommandInfo[]): string {
                 : spec.kind === "value"
                   ? " -x"
                   : "";
-        lines.push(
-          `complete -c sentinel -n "${when}" -l ${n}${takes} -d ${fishQuote(spec.help.split("\n")[0] as string)}`,
-        );
+        lines.push(`complete -c sentinel -n "${when}" -l ${n}${takes} -d ${fishQuote(spec.help)}`);
       }
     }
   }

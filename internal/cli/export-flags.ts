@@ -9,7 +9,7 @@ export const FROM_EXPORT_FLAGS: Flags = {
   "from-export": value(
     "Source",
     "URI|DIR",
-    "read a DynamoDB point-in-time export instead of the table: s3://BUCKET/PREFIX/AWSDynamoDB/ID\nor a folder of the same layout (no DynamoDB call; table and region from the export)",
+    "read a DynamoDB point-in-time export instead of the table: s3://BUCKET/PREFIX/AWSDynamoDB/ID or a folder of the same layout (no DynamoDB call; table and region from the export)",
     { complete: "directory" },
   ),
   "s3-concurrency": value(

@@ -40,6 +40,24 @@ test.each([60, 80, 100, 132])("at width %p no line of any help is longer", (widt
   }
 });
 
+test.each([60, 80, 132])(
+  "at width %p a flag's help fills its lines: each ends where the next word would not fit",
+  (width) => {
+    for (const command of table) {
+      const lines = commandHelp(command, width).split("\n");
+      for (const [i, line] of lines.entries()) {
+        const previous = lines[i - 1] ?? "";
+        // A continuation under the flag column, after a line of the same flag's text (not a head alone).
+        if (!/^ {24}\S/.test(line) || !/^ {2}(--\S+( \S+)? {2,}\S| {22}\S)/.test(previous)) continue;
+        // The next word up to where it may break (after a comma); a space before it counted, as in prose.
+        const next = /^[^ ,]*,?/.exec(line.trimStart())?.[0] ?? "";
+        const joined = previous.length + 1 + next.length;
+        expect({ command: command.name, previous, line, fits: joined <= width }).toMatchObject({ fits: false });
+      }
+    }
+  },
+);
+
 test("the --columns help names every column across its wrapped lines", () => {
   const help = commandHelp(table[0] as CommandInfo, 80);
   const block = help.slice(help.indexOf("--columns LIST"), help.indexOf("--order")).replace(/\n\s+/g, " ");

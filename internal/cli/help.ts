@@ -52,10 +52,10 @@ export function wrapLine(text: string, width: number, indent: number, joint = ""
 function flagLines(name: string, spec: FlagSpec, width: number): string[] {
   const head = `  --${name}${spec.placeholder === undefined ? "" : ` ${spec.placeholder}`}`;
   const aliases = spec.aliases?.length ? `; ${spec.aliases.map((a) => `--${a}`).join(", ")} is an alias` : "";
-  const [first, ...rest] = `${spec.help}${aliases}`.split("\n");
-  const column = " ".repeat(FLAG_COLUMN);
-  const lines = head.length < FLAG_COLUMN ? [`${head.padEnd(FLAG_COLUMN)}${first}`] : [head, `${column}${first}`];
-  lines.push(...rest.map((line) => `${column}${line}`));
+  // One paragraph, filled to the width: a line break of its own would leave a short line there.
+  const text = `${spec.help}${aliases}`.replace(/\s*\n\s*/g, " ");
+  const lines =
+    head.length < FLAG_COLUMN ? [`${head.padEnd(FLAG_COLUMN)}${text}`] : [head, `${" ".repeat(FLAG_COLUMN)}${text}`];
   return lines.flatMap((line) => (line === head ? [line] : wrapLine(line, width, FLAG_COLUMN)));
 }
 

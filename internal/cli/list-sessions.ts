@@ -94,13 +94,13 @@ ties by id). With no filter at all, lists the caller's own sessions (STS identit
     since: value(
       "Filters",
       "WHEN",
-      "created at or after WHEN: a duration before now (7d, 24h, 1h30m, 1.5h)\nor a time (2026-01-20, 2026-01-20T10:30:00Z, 2026-01-20T12:30:00+02:00)",
+      "created at or after WHEN: a duration before now (7d, 24h, 1h30m, 1.5h) or a time (2026-01-20, 2026-01-20T10:30:00Z, 2026-01-20T12:30:00+02:00)",
     ),
     until: value("Filters", "WHEN", "created at or before WHEN; a date means its end (default: now)"),
     limit: value(
       "Output",
       "N",
-      `the N newest matching sessions; 0 = all\n(default: ${flag.DEFAULTS.limit} for human, all for json, ndjson and csv)`,
+      `the N newest matching sessions; 0 = all (default: ${flag.DEFAULTS.limit} for human, all for json, ndjson and csv)`,
       { count: LIMIT },
     ),
     output: oneOf("Output", "FORMAT", OUTPUT_FORMATS, "human, json, ndjson or csv (default: human)", {
@@ -109,7 +109,7 @@ ties by id). With no filter at all, lists the caller's own sessions (STS identit
     columns: value(
       "Output",
       "LIST",
-      `comma-separated columns, or all: ${COLUMN_NAMES.join(",")}\n(default: the ten fields of csv and json; the table's seven for human)`,
+      `comma-separated columns, or all: ${COLUMN_NAMES.join(",")} (default: the ten fields of csv and json; the table's seven for human)`,
       // A comma-separated list: completion offers the names one by one.
       { listOf: [...COLUMN_NAMES, "all"] },
     ),
@@ -117,26 +117,26 @@ ties by id). With no filter at all, lists the caller's own sessions (STS identit
       "Output",
       "ORDER",
       ORDERS,
-      "newest (default): newest first; none: rows as they are read,\nunsorted, in memory independent of their number",
+      "newest (default): newest first; none: rows as they are read, unsorted, in memory independent of their number",
     ),
     "no-formula-guard": toggle("Output", "do not prefix CSV cells starting with = + - @ TAB CR with '"),
     quiet: toggle("Output", "no note: lines on stderr (warnings and errors stay)"),
     manifest: value(
       "Evidence",
       "FILE",
-      "when the export finishes, write FILE: a JSON record of what was exported,\nwith the SHA-256 of stdout (written atomically)",
+      "when the export finishes, write FILE: a JSON record of what was exported, with the SHA-256 of stdout (written atomically)",
       { complete: "file" },
     ),
     checkpoint: value(
       "Evidence",
       "FILE",
-      "incremental archive: start 1 ns after the previous run's end (recorded in FILE),\nend at --until or now minus --settle; FILE is updated only after a complete run",
+      "incremental archive: start 1 ns after the previous run's end (recorded in FILE), end at --until or now minus --settle; FILE is updated only after a complete run",
       { complete: "file" },
     ),
     settle: value(
       "Evidence",
       "DURATION",
-      "with --checkpoint: leave sessions created in the last DURATION\nto the next run (default: 5m)",
+      "with --checkpoint: leave sessions created in the last DURATION to the next run (default: 5m)",
     ),
     ...signingFlags("manifest, signature and checkpoint are written all or none"),
     ...FROM_EXPORT_FLAGS,

@@ -103,7 +103,7 @@ with --public-key, or through KMS with --kms. Exit 0 when everything holds, 5 wh
     "public-key": value(
       "Signatures",
       "FILE",
-      "check signatures offline with this public key (DER or PEM SubjectPublicKeyInfo,\nas aws kms get-public-key gives it)",
+      "check signatures offline with this public key (DER or PEM SubjectPublicKeyInfo, as aws kms get-public-key gives it)",
       { complete: "file" },
     ),
     kms: toggle("Signatures", "check signatures through KMS Verify (needs kms:Verify)"),
@@ -111,7 +111,7 @@ with --public-key, or through KMS with --kms. Exit 0 when everything holds, 5 wh
     "signed-by": value(
       "Signatures",
       "KEY_ARN",
-      "every manifest must be signed by this KMS key (its ARN or key id): a signature by\nanother key is invalid, whatever it verifies with (implies --require-signature)",
+      "every manifest must be signed by this KMS key (its ARN or key id): a signature by another key is invalid, whatever it verifies with (implies --require-signature)",
     ),
     output: oneOf("Output", "FORMAT", ["human", "json"], "human or json (default: human)", { aliases: ["format"] }),
     region: value("Connection", "REGION", "KMS region for --kms when a key is not an ARN"),
