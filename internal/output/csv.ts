@@ -56,7 +56,7 @@ export function csvFormat(columns: readonly Column[], formulaGuard: boolean): Ro
     async write(out, lines) {
       const chunks = new ChunkedWriter(out);
       await chunks.add(header);
-      for await (const line of lines) await chunks.add(line);
+      await chunks.addAll(lines);
       await chunks.flush();
     },
   };

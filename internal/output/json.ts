@@ -28,7 +28,7 @@ export function ndjsonFormat(columns: readonly Column[]): RowFormat<Text> {
     row: (session: Session) => `${JSON.stringify(jsonObject(columns, session))}\n`,
     async write(out, lines) {
       const chunks = new ChunkedWriter(out);
-      for await (const line of lines) await chunks.add(line);
+      await chunks.addAll(lines);
       await chunks.flush();
     },
   };

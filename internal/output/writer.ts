@@ -25,15 +25,28 @@ export class ChunkedWriter {
     this.#out = out;
   }
 
-  async add(piece: Text): Promise<void> {
+  /**
+   * Adds a piece: undefined when it went straight into the buffer (a long
+   * export makes no promise per row), else a promise to wait for before the
+   * next piece (a chunk may be written first).
+   */
+  add(piece: Text): Promise<void> | undefined {
     if (typeof piece === "string") {
       // Encoded straight into the buffer where it surely fits (UTF-8 takes at
       // most 3 bytes per UTF-16 unit): one pass, no measuring first.
       if (this.#used + piece.length * MAX_UTF8_PER_UNIT <= CHUNK_BYTES) {
         this.#used += this.#buffer.write(piece, this.#used, "utf8");
-        return;
+        return undefined;
       }
+    } else if (this.#used + piece.length <= CHUNK_BYTES) {
+      this.#buffer.set(piece, this.#used);
+      this.#used += piece.length;
+      return undefined;
     }
+    return this.#addAfterFlush(piece);
+  }
+
+  async #addAfterFlush(piece: Text): Promise<void> {
     const bytes = typeof piece === "string" ? Buffer.byteLength(piece) : piece.length;
     if (this.#used + bytes > CHUNK_BYTES) await this.flush();
     if (bytes > CHUNK_BYTES) {
@@ -43,6 +56,22 @@ export class ChunkedWriter {
     if (typeof piece === "string") this.#buffer.write(piece, this.#used, "utf8");
     else this.#buffer.set(piece, this.#used);
     this.#used += bytes;
+  }
+
+  /**
+   * Adds every piece in order. Pieces all at hand (an Iterable, as the sorted
+   * rows are) are taken without a promise or an iterator result per piece,
+   * which `for await` would make for each.
+   */
+  async addAll(pieces: Iterable<Text> | AsyncIterable<Text>): Promise<void> {
+    if (Symbol.asyncIterator in pieces) {
+      for await (const piece of pieces) await this.add(piece);
+      return;
+    }
+    for (const piece of pieces) {
+      const waiting = this.add(piece);
+      if (waiting !== undefined) await waiting;
+    }
   }
 
   async flush(): Promise<void> {
