@@ -3,7 +3,7 @@ import type { ConnectionOptions } from "../aws/connection.ts";
 import type { Deps } from "./deps.ts";
 import { kmsSigner } from "./export-env.ts";
 import { exportSessionsReader } from "./export-sessions-reader.ts";
-import { LISTING_PACING } from "./gc-pacer.ts";
+import { AUDIT_PACING } from "./gc-pacer.ts";
 import { say } from "./io.ts";
 import { processEdge } from "./process-edge.ts";
 import { Progress } from "./progress.ts";
@@ -19,7 +19,7 @@ export function auditEnvOf(deps: Deps, connection: ConnectionOptions, { debug }:
       const progress = new Progress(io);
       return { update: (p) => progress.updateAudit(p), clear: () => progress.clear() };
     },
-    collector: deps.pacedCollector?.(LISTING_PACING),
+    collector: deps.pacedCollector?.(AUDIT_PACING),
     fitWidth: () => stdoutWidth(io),
     openSessionLookup: (table) => deps.openSessionLookup(connection, table),
     openCloudTrail: (regions, onDebug) => deps.openCloudTrail(connection, regions, onDebug),

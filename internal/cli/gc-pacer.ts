@@ -25,9 +25,24 @@ export type GcProbes = { clockMs?: () => number; heapBytes?: () => number };
  * the page, and the runtime lets it pile up with the pages read whatever is
  * kept (measured in make bench: without it, `--limit 100` and `--order none`
  * grew 1.3x and 1.4x from 20,000 to 200,000 sessions). Collecting it promptly
- * keeps peak memory near what is kept, for at most a quarter of the time.
+ * keeps peak memory near what is kept, for at most a tenth of the time. Since
+ * the sorted rows are written without a promise each and with collections of
+ * their own (WRITING_PACING), a quarter of the time bought little: measured by
+ * hand, 3 to 5 interleaved runs, on a 200,000-session table the 30-day CSV
+ * peaked at 127–135 MB (118–124 MB at a quarter) and `--limit 100` at 89–93 MB
+ * (85–86 MB) for 0.1–0.3 s less CPU; `--from-export` of a 100,000-session
+ * folder took about 1.50 s of CPU against 1.55–1.60 s.
  */
-export const LISTING_PACING: GcPacing = { maxGcTimeFraction: 0.25, returnFreePages: false };
+export const LISTING_PACING: GcPacing = { maxGcTimeFraction: 0.1, returnFreePages: false };
+
+/**
+ * For the audit, which keeps every session of its window and the ids of the
+ * events it has seen while it reads pages and log files: at a tenth of the
+ * time its peak went from 205–215 MB to 218–250 MB at 100,000 events
+ * (measured by hand on the trail-bucket benchmark's data), up to its 250 MB
+ * bound; a quarter of the time keeps it well within.
+ */
+export const AUDIT_PACING: GcPacing = { maxGcTimeFraction: 0.25, returnFreePages: false };
 
 /**
  * For `--order none`, which keeps no rows: a collection finds little alive and
