@@ -27,6 +27,7 @@ import {
   trailBucketObjects,
 } from "./sample-buckets.ts";
 import { createSessionTable, localClient, putItems } from "./session-table.ts";
+import { shellWord } from "./shell-word.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
 const DIR = resolve(process.env.LOCAL_DIR || join(ROOT, ".cache"));
@@ -229,7 +230,7 @@ async function start(): Promise<void> {
       SAMPLE_TRAIL_DIR: TRAIL,
       SAMPLE_EXPORT_DIR: EXPORT,
     };
-    const exports = Object.entries(settings).map(([name, value]) => `export ${name}=${value}`);
+    const exports = Object.entries(settings).map(([name, value]) => `export ${name}=${shellWord(value)}`);
     writeFileSync(
       ENV_FILE,
       [
