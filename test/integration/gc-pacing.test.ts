@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { awsDeps } from "../../cmd/sentinel/deps.ts";
 import { runCli } from "../../internal/cli/cli.ts";
-import { type GcPacing, LISTING_PACING, STREAMING_PACING } from "../../internal/cli/gc-pacer.ts";
+import { type GcPacing, LISTING_PACING, STREAMING_PACING, WRITING_PACING } from "../../internal/cli/gc-pacer.ts";
 import { generateSessions } from "../../scripts/generate-sessions.ts";
 import { bufferIO } from "../support/buffer-io.ts";
 import { csvIds } from "../support/csv-ids.ts";
@@ -51,7 +51,8 @@ describe("garbage collection between pages", () => {
     expect(csvIds(run.stdout).length).toBe(ITEMS);
     // 2,000 items of over 1 KiB cannot come in fewer than 2 pages of 1 MB.
     expect(run.calls).toBeGreaterThanOrEqual(2);
-    expect(run.pacings).toEqual([LISTING_PACING]);
+    // Paced as pages arrive, then as the sorted rows are written.
+    expect(run.pacings).toEqual([LISTING_PACING, WRITING_PACING]);
   });
 
   test("a --limit export paces between its pages too", async () => {
