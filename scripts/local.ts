@@ -263,7 +263,7 @@ Use it from this shell (dummy credentials; the playground accepts any):
   sentinel audit untracked-sessions --since 7d --cloudtrail-s3 s3://${SAMPLE_TRAIL_BUCKET} --validate-logs
   sentinel server-sessions --from-export ${SAMPLE_EXPORT_URI} --since 7d
 
-Stop it with: make local-stop`);
+Stop it with: ${process.env.LOCAL_DIR ? `LOCAL_DIR=${shellWord(process.env.LOCAL_DIR)} ` : ""}make local-stop`);
   } catch (error) {
     if (playground.moto === undefined) moto.child.kill("SIGKILL");
     stopRecorded(playground);

@@ -139,7 +139,7 @@ listed newest first; the exit status is 4 when there is at least one.`,
     ),
     "sessions-from": value(
       "Sessions",
-      "FILE",
+      "FILE|URI|DIR",
       "match against an earlier export (NDJSON or JSON of server-sessions) or a DynamoDB export (s3:// URI or folder) instead of the table (repeatable: merged by id, the later updated_at wins)",
       { complete: "file", repeatable: true },
     ),
