@@ -394,11 +394,13 @@ try {
   const goals: string[] = ["| goal | measured | met |", "|---|---|---|"];
   const goal = (what: string, value: number | undefined, shown: (v: number) => string, met: (v: number) => boolean) =>
     goals.push(goalRow(what, value, shown, met));
-  const times = (v: number) => `${v.toFixed(2)}x the floor`;
+  // Two decimals, or three where two would show the goal itself for a ratio on either side of it.
+  const times = (limit: number) => (v: number) =>
+    `${Number(v.toFixed(2)) === limit ? v.toFixed(3) : v.toFixed(2)}x the floor`;
   goal(
     `whole-table CSV (\`--limit 0\`, sorted, ${DEFAULT_SEGMENTS} segments) ≤ ${GOAL_WHOLE_TABLE_VS_FLOOR}x the floor`,
     vsFloor("sentinel csv whole table"),
-    times,
+    times(GOAL_WHOLE_TABLE_VS_FLOOR),
     (v) => v <= GOAL_WHOLE_TABLE_VS_FLOOR,
   );
   const ratios30d = SEGMENTS.map((seg) => vsFloor(`sentinel csv 30d seg${seg}`, seg)).filter(
@@ -407,13 +409,13 @@ try {
   goal(
     `30-day CSV ≤ ${GOAL_30D_VS_FLOOR}x the floor at ${SEGMENTS.join(", ")} segments (the largest ratio)`,
     ratios30d.length === 0 ? undefined : Math.max(...ratios30d),
-    times,
+    times(GOAL_30D_VS_FLOOR),
     (v) => v <= GOAL_30D_VS_FLOOR,
   );
   goal(
     `30-day CSV ≤ ${GOAL_30D_DEFAULT_VS_FLOOR.toFixed(1)}x the floor at ${DEFAULT_SEGMENTS} segments`,
     vsFloor(`sentinel csv 30d seg${DEFAULT_SEGMENTS}`, DEFAULT_SEGMENTS),
-    times,
+    times(GOAL_30D_DEFAULT_VS_FLOOR),
     (v) => v <= GOAL_30D_DEFAULT_VS_FLOOR,
   );
   const largestSorted = MEMORY_NS.length > 0 ? memoryAt.get(MEMORY_NS.at(-1) as number)?.all : undefined;
@@ -434,7 +436,7 @@ try {
   goal(
     `whole-table CSV with \`--columns all\` ≤ ${GOAL_ALL_COLUMNS_VS_FLOOR}x the floor`,
     vsFloor("sentinel csv whole table all columns"),
-    times,
+    times(GOAL_ALL_COLUMNS_VS_FLOOR),
     (v) => v <= GOAL_ALL_COLUMNS_VS_FLOOR,
   );
   const smallStream = memoryAt.get(MEMORY_NS[0] as number)?.stream;
