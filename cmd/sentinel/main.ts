@@ -102,6 +102,8 @@ type StopSignal = "SIGINT" | "SIGTERM";
 const interrupt = new AbortController();
 let stoppedBy: StopSignal | undefined;
 let interruptionSaid: Promise<unknown> | undefined;
+/** The exit status when the reader closes stdout early: 0, or the verdict a command set before writing it. */
+let closedStdoutStatus: number = ExitCode.Ok;
 
 /** The IO before a command runs. */
 const textIO: IO = {
@@ -133,7 +135,7 @@ async function commandIO(): Promise<IO> {
     import("../../internal/cli/progress.ts"),
   ]);
   process.stdout.on("error", (error) => {
-    if (isClosedPipe(error)) process.exit(ExitCode.Ok);
+    if (isClosedPipe(error)) process.exit(closedStdoutStatus);
   });
   const stdoutFile = descriptorIdentity(1);
   io = {
@@ -153,6 +155,9 @@ async function commandIO(): Promise<IO> {
     stdinIsTTY: process.stdin.isTTY === true,
     readLine: async () => (await import("./read-line.ts")).readLine(process.stdin),
     stdoutAfterStop: streamWriter(process.stdout),
+    statusIfStdoutCloses: (code) => {
+      closedStdoutStatus = code;
+    },
   };
   return io;
 }
@@ -217,6 +222,7 @@ async function main(): Promise<number> {
     return code;
   } catch (error) {
     if (stoppedBy === undefined && !(error instanceof InterruptedError)) {
+      if (isClosedPipe(error)) return closedStdoutStatus;
       return reportFailure(error, io, { debug, interrupted: false });
     }
     await sayInterrupted();

@@ -25,6 +25,11 @@ export interface IO {
    * a command that reports what it finished before stopping; main's grace period bounds it.
    */
   stdoutAfterStop?: Writer;
+  /**
+   * The status to end with should the reader close stdout from now on (`| head`),
+   * for a command that knows its verdict before it writes it: 0 otherwise.
+   */
+  statusIfStdoutCloses?(code: number): void;
 }
 
 /**

@@ -63,6 +63,9 @@ export async function verify(opts: VerifyOptions, deps: Deps): Promise<ExitCode>
     requireSignature: opts.requireSignature,
     ...(opts.signedBy === undefined ? {} : { signedBy: opts.signedBy }),
   });
+  const failed = report.manifests.filter((m) => !m.ok).length;
+  // A reader that stops early (`| head`) must not turn a failed verification into success.
+  io.statusIfStdoutCloses?.(failed > 0 ? ExitCode.Integrity : ExitCode.Ok);
   for (const note of report.notes) await say(io, `note: ${note}`);
   if (opts.output === "json") await writeVerifyJson(io.stdout, report.ok, report.manifests);
   else {
@@ -75,7 +78,6 @@ export async function verify(opts: VerifyOptions, deps: Deps): Promise<ExitCode>
     }));
     await writeVerifyHuman(io.stdout, rows);
   }
-  const failed = report.manifests.filter((m) => !m.ok).length;
   if (failed > 0) {
     await say(io, `integrity: ${failed} of ${report.manifests.length} manifest(s) failed verification`);
     return ExitCode.Integrity;

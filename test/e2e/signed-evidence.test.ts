@@ -264,6 +264,28 @@ describe("tampering, each alone, is exit 5 naming the problem", () => {
     expect(result.stdout).toContain("data after the last export: 26 bytes");
   });
 
+  test("a reader that closes stdout before the report (| true) leaves the exit status 5, and 0 when all holds", async () => {
+    const spoiled = copyEvidence("closed-early");
+    appendFileSync(spoiled.data, "x");
+    const statusOf = async (copy: { manifests: string[]; data: string }) => {
+      const args = ["verify", ...copy.manifests, "--data", copy.data, "--public-key", join(DIR, "rsa.der")];
+      // The reader is gone before verify writes, so the report meets a closed pipe.
+      const proc = Bun.spawn(
+        [
+          "bash",
+          "-c",
+          `{ sleep 0.3; "${BINARY}" ${args.map((a) => `'${a}'`).join(" ")}; echo "status=$?" >&2; } | true`,
+        ],
+        { env: env(), stdout: "pipe", stderr: "pipe" },
+      );
+      const stderr = await new Response(proc.stderr).text();
+      await proc.exited;
+      return /status=(\d+)/.exec(stderr)?.[1];
+    };
+    expect(await statusOf(spoiled)).toBe("5");
+    expect(await statusOf(copyEvidence("closed-early-ok"))).toBe("0");
+  });
+
   test("the archive truncated", async () => {
     const copy = copyEvidence("truncate");
     truncateSync(copy.data, readFileSync(copy.data).length - 10);
