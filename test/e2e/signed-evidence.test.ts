@@ -269,12 +269,13 @@ describe("tampering, each alone, is exit 5 naming the problem", () => {
     appendFileSync(spoiled.data, "x");
     const statusOf = async (copy: { manifests: string[]; data: string }) => {
       const args = ["verify", ...copy.manifests, "--data", copy.data, "--public-key", join(DIR, "rsa.der")];
-      // The reader is gone before verify writes, so the report meets a closed pipe.
+      // verify starts once a write to the pipe fails, so the reader is gone
+      // and the report meets a closed pipe (SIGPIPE ignored: the write fails with EPIPE).
       const proc = Bun.spawn(
         [
           "bash",
           "-c",
-          `{ sleep 0.3; "${BINARY}" ${args.map((a) => `'${a}'`).join(" ")}; echo "status=$?" >&2; } | true`,
+          `{ trap '' PIPE; while printf x 2>/dev/null; do :; done; "${BINARY}" ${args.map((a) => `'${a}'`).join(" ")}; echo "status=$?" >&2; } | true`,
         ],
         { env: env(), stdout: "pipe", stderr: "pipe" },
       );
