@@ -98,8 +98,17 @@ export class Kms {
     throw this.#error(last, "Sign", keyId);
   }
 
-  /** KMS Verify of a RAW message: true when the signature is the key's. */
-  async verify(keyId: string, message: Uint8Array, signature: Uint8Array, algorithm: string): Promise<boolean> {
+  /**
+   * KMS Verify of a RAW message: true when the signature is the key's, false
+   * when not, and a reason when KMS has no such key (a key ARN in a `.sig` is
+   * the file's word, not KMS's: a made-up or deleted key signs nothing).
+   */
+  async verify(
+    keyId: string,
+    message: Uint8Array,
+    signature: Uint8Array,
+    algorithm: string,
+  ): Promise<boolean | string> {
     const { client, sdk } = await this.#connect();
     try {
       const answer = await client.send(
@@ -116,6 +125,9 @@ export class Kms {
     } catch (error) {
       // KMS answers an invalid signature with an error, not with SignatureValid false.
       if ((error as Error).name === "KMSInvalidSignatureException") return false;
+      if ((error as Error).name === "NotFoundException") {
+        return `KMS has no key ${keyId} in ${this.#opts.region} (deleted, or never a key; a deleted key's signatures verify only with --public-key and the public key saved from it)`;
+      }
       throw this.#error(error, "Verify", keyId);
     }
   }

@@ -13,7 +13,11 @@ import { signaturePath } from "./evidence-files.ts";
 import { parseSignatureFile, type SignatureFile, statementDigest } from "./signature.ts";
 
 /** Checks one signature over its statement; true when it is the key's. */
-export type SignatureCheck = (statement: Uint8Array, signature: SignatureFile) => Promise<boolean>;
+/**
+ * Whether a signature verifies: true, false, or why it cannot be the key's
+ * (e.g. KMS has no key of that ARN), said after "signature invalid: ".
+ */
+export type SignatureCheck = (statement: Uint8Array, signature: SignatureFile) => Promise<boolean | string>;
 
 export type VerifyOptions = {
   /** The export (one manifest) or the appended archive (a series). */
@@ -277,7 +281,9 @@ async function checkSignature(m: Manifest, opts: VerifyOptions): Promise<void> {
     m.report.problems.push("signature invalid: its statement names another manifest");
     return;
   }
-  if (!(await opts.check(Buffer.from(signature.statement), signature))) m.report.problems.push("signature invalid");
+  const verdict = await opts.check(Buffer.from(signature.statement), signature);
+  if (verdict === false) m.report.problems.push("signature invalid");
+  else if (typeof verdict === "string") m.report.problems.push(`signature invalid: ${verdict}`);
 }
 
 /**

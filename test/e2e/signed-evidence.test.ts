@@ -421,6 +421,27 @@ describe("tampering, each alone, is exit 5 naming the problem", () => {
     expect(Object.keys(report).sort()).toEqual(["manifests", "ok"]);
   });
 
+  test("with --kms, a .sig naming a key KMS does not have is that manifest's invalid signature, and the others are still reported", async () => {
+    const copy = copyEvidence("no-such-key");
+    const crafted = `${copy.manifests[2]}.sig`;
+    const sig = JSON.parse(readFileSync(crafted, "utf8"));
+    // The signer's key ARN with one hex digit changed: a well-formed ARN of no key.
+    const last = sig.key_id.at(-1);
+    const ghost = `${sig.key_id.slice(0, -1)}${last === "0" ? "1" : "0"}`;
+    writeFileSync(crafted, JSON.stringify({ ...sig, key_id: ghost }));
+    const result = await runBinary(
+      ["verify", ...copy.manifests, "--data", copy.data, "--kms", "--output", "json"],
+      env(),
+    );
+    expect(result.code).toBe(5);
+    const report = JSON.parse(result.stdout);
+    expect(report.manifests).toHaveLength(RUNS);
+    const problems = report.manifests.map((m: { problems: string[] }) => m.problems);
+    expect(problems[2]).toHaveLength(1);
+    expect(problems[2][0]).toStartWith(`signature invalid: KMS has no key ${ghost} in us-east-1`);
+    expect(problems.filter((p: string[]) => p.length === 0)).toHaveLength(RUNS - 1);
+  });
+
   test("file names in problems reach the terminal without control characters", async () => {
     const copy = copyEvidence("hostile-names");
     const hostile = join(copy.dir, "run-1\u001b[8m\nok      fake.json");
