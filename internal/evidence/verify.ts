@@ -12,7 +12,6 @@ import { addNanos, compareInstants, formatNano, type Instant, parseTimestamp } f
 import { signaturePath } from "./evidence-files.ts";
 import { parseSignatureFile, type SignatureFile, statementDigest } from "./signature.ts";
 
-/** Checks one signature over its statement; true when it is the key's. */
 /**
  * Whether a signature verifies: true, false, or why it cannot be the key's
  * (e.g. KMS has no key of that ARN), said after "signature invalid: ".
@@ -61,8 +60,12 @@ type Manifest = {
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
-/** Reads a manifest; not one is a usage error, an unreadable file exit 1. */
-function readManifest(path: string): Manifest {
+/**
+ * Reads a manifest; an unreadable file is exit 1. A file that is not a
+ * sentinel manifest (a byte of one edited into something else, or another
+ * file given) is evidence that fails: the report of it, FAILED.
+ */
+function readManifest(path: string): Manifest | ManifestReport {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
@@ -71,15 +74,22 @@ function readManifest(path: string): Manifest {
       `cannot read manifest ${quotedPath(path)} (${(error as NodeJS.ErrnoException).code ?? "error"}): check the path and its permissions`,
     );
   }
-  const notManifest = (why: string) =>
-    new UsageError(`${quotedPath(path)} is not a sentinel manifest (${why}): give the files written by --manifest`);
+  const notManifest = (why: string): ManifestReport => ({
+    file: path,
+    ok: false,
+    window: null,
+    rows: null,
+    sha256: createHash("sha256").update(bytes).digest("hex"),
+    signedBy: null,
+    problems: [`not a sentinel manifest (${why})`],
+  });
   let json: unknown;
   try {
     json = JSON.parse(bytes.toString("utf8"));
   } catch {
-    throw notManifest("not JSON");
+    return notManifest("not JSON");
   }
-  if (!isObject(json) || json.tool !== "sentinel") throw notManifest('no "tool": "sentinel"');
+  if (!isObject(json) || json.tool !== "sentinel") return notManifest('no "tool": "sentinel"');
   const output = json.output;
   if (
     !isObject(output) ||
@@ -87,15 +97,15 @@ function readManifest(path: string): Manifest {
     (output.bytes as number) < 0 ||
     typeof output.sha256 !== "string"
   ) {
-    throw notManifest('no "output" with "bytes" and "sha256"');
+    return notManifest('no "output" with "bytes" and "sha256"');
   }
   const kind = json.kind === "audit" ? "audit" : "export";
-  if (json.window !== undefined && !isObject(json.window)) throw notManifest('a "window" that is not an object');
+  if (json.window !== undefined && !isObject(json.window)) return notManifest('a "window" that is not an object');
   const window = isObject(json.window) ? json.window : {};
   for (const end of ["since", "until"] as const) {
     const value = window[end];
     if (value !== undefined && value !== null && typeof value !== "string") {
-      throw notManifest(`a window "${end}" that is neither a time nor null`);
+      return notManifest(`a window "${end}" that is neither a time nor null`);
     }
   }
   const text = (value: unknown) => (typeof value === "string" ? value : null);
@@ -104,7 +114,7 @@ function readManifest(path: string): Manifest {
   const since = sinceText === null ? undefined : parseTimestamp(sinceText);
   const until = untilText === null ? undefined : parseTimestamp(untilText);
   if ((sinceText !== null && since === undefined) || (untilText !== null && until === undefined)) {
-    throw notManifest("a window time that is not RFC 3339");
+    return notManifest("a window time that is not RFC 3339");
   }
   const sha256 = createHash("sha256").update(bytes).digest("hex");
   const rows = Number.isSafeInteger(json.rows) ? (json.rows as number) : null;
@@ -294,7 +304,9 @@ async function checkSignature(m: Manifest, opts: VerifyOptions): Promise<void> {
  */
 export async function verifyEvidence(paths: readonly string[], opts: VerifyOptions): Promise<VerifyReport> {
   if (paths.length === 0) throw new UsageError("verify needs a manifest, e.g. sentinel verify export.manifest.json");
-  const manifests = paths.map(readManifest);
+  const read = paths.map(readManifest);
+  const manifests = read.filter((m): m is Manifest => "report" in m);
+  const damaged = read.filter((m): m is ManifestReport => !("report" in m));
   const audits = manifests.filter((m) => m.kind === "audit");
   if (audits.length > 0 && manifests.length > 1) {
     throw new UsageError("an audit manifest stands alone: verify it by itself, with its --data");
@@ -306,10 +318,18 @@ export async function verifyEvidence(paths: readonly string[], opts: VerifyOptio
     }
   }
   checkSeries(series);
-  if (opts.data !== undefined) await checkData(opts.data, series);
+  // Where each export lies in the data is known only from every manifest.
+  if (opts.data !== undefined && damaged.length === 0) await checkData(opts.data, series);
   for (const m of series) await checkSignature(m, opts);
   for (const m of series) m.report.ok = m.report.problems.length === 0;
-  return { ok: series.every((m) => m.report.ok), manifests: series.map((m) => m.report), notes: notesOf(series) };
+  const reports = [...series.map((m) => m.report), ...damaged];
+  const notes = notesOf(series);
+  if (opts.data !== undefined && damaged.length > 0) {
+    notes.push(
+      `--data was not checked: ${damaged.map((d) => basename(d.file)).join(", ")} ${damaged.length === 1 ? "is" : "are"} no manifest, so where each export lies in it is unknown`,
+    );
+  }
+  return { ok: reports.every((r) => r.ok), manifests: reports, notes };
 }
 
 /** What a reader of the report should know that is no problem of a manifest. */
