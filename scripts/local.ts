@@ -204,7 +204,7 @@ async function start(): Promise<void> {
     });
     playground.moto = { pid: moto.child.pid as number, port: moto.port, endpoint: motoEndpoint };
     writeFileSync(RECORD, JSON.stringify(playground));
-    const [standIns] = await Promise.all([
+    const [standIns, , , , signingKeyArn] = await Promise.all([
       startStandIns(),
       table,
       writeExportToBucket(built, motoEndpoint, SAMPLE_EXPORT.bucket),
@@ -229,6 +229,8 @@ async function start(): Promise<void> {
       // Where the sample's files are (LOCAL_DIR moves them), for examples run outside the checkout.
       SAMPLE_TRAIL_DIR: TRAIL,
       SAMPLE_EXPORT_DIR: EXPORT,
+      // The key behind alias/sentinel-evidence, for `verify --kms --signed-by`.
+      SAMPLE_SIGNING_KEY_ARN: signingKeyArn,
     };
     const exports = Object.entries(settings).map(([name, value]) => `export ${name}=${shellWord(value)}`);
     writeFileSync(
@@ -237,6 +239,7 @@ async function start(): Promise<void> {
         "# make local: dummy credentials (the playground accepts any), its region and endpoints.",
         "# A profile or session token of a real account would take precedence over them: unset.",
         "# SAMPLE_TRAIL_DIR, SAMPLE_EXPORT_DIR: the sample's CloudTrail logs and DynamoDB export on disk.",
+        "# SAMPLE_SIGNING_KEY_ARN: the KMS key of alias/sentinel-evidence.",
         "unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL",
         ...exports,
         "",

@@ -209,6 +209,7 @@ test("make local writes local.env with dummy credentials, the region and the pla
     SENTINEL_SESSION_TABLE: "sentinel-sessions",
     SAMPLE_TRAIL_DIR: join(playground.dir, "sample-trail"),
     SAMPLE_EXPORT_DIR: join(playground.dir, "sample-export"),
+    SAMPLE_SIGNING_KEY_ARN: expect.stringMatching(/^arn:aws:kms:us-east-1:\d{12}:key\/[0-9a-f-]{36}$/),
   });
   expect(playground.record.moto.endpoint).toBe(`http://127.0.0.1:${playground.record.moto.port}`);
   expect(playground.record.standIns.sts).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -228,6 +229,7 @@ test("make local writes local.env with dummy credentials, the region and the pla
     "export SENTINEL_SESSION_TABLE=sentinel-sessions",
     "export SAMPLE_TRAIL_DIR=/…/.cache/sample-trail",
     "export SAMPLE_EXPORT_DIR=/…/.cache/sample-export",
+    "export SAMPLE_SIGNING_KEY_ARN=arn:aws:kms:us-east-1:",
   ]) {
     expect(guide).toContain(line);
   }
