@@ -38,8 +38,18 @@ import type { TrailBucket } from "./trail-bucket.ts";
 export const AUDIT_STATUS = { ok: 0, malformed: 3, findings: 4, integrity: 5 } as const;
 export type AuditStatus = (typeof AUDIT_STATUS)[keyof typeof AUDIT_STATUS];
 
-/** What an audit has done so far; `files` (listed) and `filesRead` when it reads log files. */
-export type AuditProgress = { events: number; findings: number; filesRead?: number; files?: number };
+/**
+ * What an audit has done so far; `files` (listed) and `filesRead` when it reads log files,
+ * and the bytes of those (as stored) when it reads them from the trail's bucket.
+ */
+export type AuditProgress = {
+  events: number;
+  findings: number;
+  filesRead?: number;
+  files?: number;
+  bytesRead?: number;
+  bytes?: number;
+};
 
 /**
  * What the audit needs of the process and of AWS, handed down by the command
@@ -193,7 +203,8 @@ export async function untrackedAudit(opts: UntrackedAuditOptions, env: AuditEnv)
           regions: opts.trailRegions,
           deliveryLagSeconds: opts.cloudtrailS3.deliveryLagSeconds,
           concurrency: opts.cloudtrailS3.concurrency,
-          onProgress: (p) => show({ filesRead: p.files, files: p.filesListed }),
+          onProgress: (p) =>
+            show({ filesRead: p.files, files: p.filesListed, bytesRead: p.bytes, bytes: p.bytesListed }),
           onNote: (text) => {
             progress.clear();
             void env.say(`note: ${text}`);

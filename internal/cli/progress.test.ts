@@ -2,7 +2,7 @@ import { expect, test } from "bun:test";
 import { bufferIO } from "../../test/support/buffer-io.ts";
 import { InterruptedError } from "../aws/errors.ts";
 import { say } from "./io.ts";
-import { erasingStatusLine, fitStatusLine, Progress, timeLeft } from "./progress.ts";
+import { byteSize, erasingStatusLine, fitStatusLine, Progress, timeLeft } from "./progress.ts";
 import { reportFailure } from "./report-failure.ts";
 
 const NOW = new Date("2026-01-20T12:00:00Z");
@@ -176,6 +176,46 @@ test("Progress shows an audit's files read of those listed, with the share and t
       "\r\u001b[2K35/120 files (29%), 2 findings, 9s left" +
       "\r\u001b[2K7,000 events, 2 findings, 4.0s",
   );
+});
+
+test("Progress shows the bytes read of those listed when the audit reads a trail's bucket", () => {
+  let clock = 0;
+  const io = bufferIO(NOW, { stderrIsTTY: true });
+  const progress = new Progress(io, () => clock);
+  clock = 3_000;
+  progress.updateAudit({
+    events: 5_000,
+    findings: 1,
+    filesRead: 30,
+    files: 120,
+    bytesRead: 1_500_000,
+    bytes: 6_000_000,
+  });
+  clock = 3_500;
+  io.env = { COLUMNS: "70" };
+  progress.updateAudit({
+    events: 6_000,
+    findings: 2,
+    filesRead: 35,
+    files: 120,
+    bytesRead: 1_750_000,
+    bytes: 6_000_000,
+  });
+  expect(io.err()).toBe(
+    "\r\u001b[2K30 of 120 files, 1.5 MB of 6.0 MB (25%), 5,000 events, 1 finding, 3.0s, about 9s left" +
+      "\r\u001b[2K35 of 120 files, 1.8 MB of 6.0 MB (29%), 2 findings, 9s left",
+  );
+});
+
+test.each([
+  [0, "0 B"],
+  [999, "999 B"],
+  [1_000, "1.0 KB"],
+  [1_234_567, "1.2 MB"],
+  [999_960, "1.0 MB"],
+  [7_300_000_000, "7.3 GB"],
+])("byteSize(%p) is %p", (bytes, text) => {
+  expect(byteSize(bytes)).toBe(text);
 });
 
 test("fitStatusLine() cuts the shortest form when none fits", () => {

@@ -23,6 +23,22 @@ export function timeLeft(seconds: number): string {
 }
 
 /**
+ * A byte count in decimal units, one decimal from KB on.
+ * @example byteSize(1_234_567) // "1.2 MB"
+ */
+export function byteSize(bytes: number): string {
+  if (bytes < 1_000) return `${bytes} B`;
+  const units = ["KB", "MB", "GB", "TB"];
+  let value = bytes / 1_000;
+  let unit = 0;
+  while (value >= 999.95 && unit < units.length - 1) {
+    value /= 1_000;
+    unit++;
+  }
+  return `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/**
  * Share done and the time left, from `done` of about `total` after `elapsedMs`
  * at the pace so far; undefined when that is no estimate (nothing done yet, or
  * more done than the approximate total).
@@ -99,7 +115,10 @@ export class Progress {
     });
   }
 
-  /** Draws an audit's progress: log files read of those listed (share and time left), events and findings. */
+  /**
+   * Draws an audit's progress: log files (and, from a bucket, their bytes) read of
+   * those listed (share and time left), events and findings.
+   */
   updateAudit(p: AuditProgress): void {
     this.#draw((elapsedMs) => {
       const seconds = `${(elapsedMs / 1000).toFixed(1)}s`;
@@ -111,8 +130,15 @@ export class Progress {
         return [`${files}${events}, ${findings}, ${seconds}`, `${events}, ${findings}`, events];
       }
       const { percent, left } = known;
+      const bytes =
+        p.bytesRead === undefined || p.bytes === undefined ? "" : `, ${byteSize(p.bytesRead)} of ${byteSize(p.bytes)}`;
       return [
-        `${count(p.filesRead)} of ${plural(p.files, "file", "files")} (${percent}), ${events}, ${findings}, ${seconds}, about ${left} left`,
+        `${count(p.filesRead)} of ${plural(p.files, "file", "files")}${bytes} (${percent}), ${events}, ${findings}, ${seconds}, about ${left} left`,
+        ...(bytes === ""
+          ? []
+          : [
+              `${count(p.filesRead)} of ${plural(p.files, "file", "files")}${bytes} (${percent}), ${findings}, ${left} left`,
+            ]),
         `${count(p.filesRead)}/${count(p.files)} files (${percent}), ${findings}, ${left} left`,
         `${percent}, ${findings}, ${left} left`,
         `${percent}, ${left} left`,
