@@ -117,10 +117,19 @@ const keysOf = (...keys: TrailPublicKey[]): PublicKeyLister => ({
   },
 });
 
-async function validate(bucket: MemoryBucket, now = LATER, lister = keysOf(KEY.publicKey)): Promise<IntegrityReport> {
-  const source = new BucketLogsSource(bucket, { prefix: "" });
+async function validate(
+  bucket: MemoryBucket,
+  now = LATER,
+  lister = keysOf(KEY.publicKey),
+  filter: { accounts?: string[]; regions?: string[] } = {},
+): Promise<IntegrityReport> {
+  const source = new BucketLogsSource(bucket, { prefix: "", validating: true, ...filter });
   for await (const _ of source.read(WINDOW));
-  return validateLogs(bucket, lister, source.inventory, { window: WINDOW, now });
+  return validateLogs(bucket, lister, source.inventory, {
+    window: WINDOW,
+    now,
+    ...(filter.regions ? { regions: filter.regions } : {}),
+  });
 }
 
 const s3 = (key: string) => `s3://${BUCKET}/${key}`;
@@ -314,6 +323,32 @@ test("log_missing: a file a digest of the window lists, deleted from the bucket"
     },
   ]);
   expect(report.logFiles).toBe(6);
+});
+
+test.each([
+  ["", {}],
+  [" asked for by --account", { accounts: [ACCOUNT] }],
+  [" asked for by --trail-region", { regions: [REGION] }],
+])(
+  "log_missing: every log file deleted, the log folder%s gone with them: the digests name each one",
+  async (_, filter) => {
+    const { bucket, digests } = trail({ noLog: [9, 10, 11, 12, 13, 14, 15, 16, 17] });
+    const report = await validate(bucket, LATER, keysOf(KEY.publicKey), filter);
+    // The digests ending 10:01:31 to 16:01:31 cover a time of the window; they list the files of 09:30 to 15:30.
+    expect(problems(report)).toEqual([9, 10, 11, 12, 13, 14, 15].map((h) => `log_missing ${s3(logKeyAt(h))}`));
+    expect(report.problems[0]?.digest).toBe(s3(digests.get(10)?.key as string));
+    expect(integrityFailed(report)).toBe(true);
+  },
+);
+
+test("without --validate-logs, a trail bucket without log folders is still an error naming what to check", async () => {
+  const { bucket } = trail({ noLog: [9, 10, 11, 12, 13, 14, 15, 16, 17] });
+  const read = async () => {
+    for await (const _ of new BucketLogsSource(bucket, { prefix: "" }).read(WINDOW));
+  };
+  await expect(read()).rejects.toThrow(
+    `no CloudTrail log folders found below s3://${BUCKET}/AWSLogs/: check --cloudtrail-s3`,
+  );
 });
 
 /** The problem of a file planted in a time whose valid digest does not list it. */

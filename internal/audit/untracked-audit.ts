@@ -202,6 +202,7 @@ export async function untrackedAudit(opts: UntrackedAuditOptions, env: AuditEnv)
           accounts: opts.cloudtrailS3.accounts,
           regions: opts.trailRegions,
           deliveryLagSeconds: opts.cloudtrailS3.deliveryLagSeconds,
+          validating: opts.cloudtrailS3.validateLogs,
           concurrency: opts.cloudtrailS3.concurrency,
           onProgress: (p) =>
             show({ filesRead: p.files, files: p.filesListed, bytesRead: p.bytes, bytes: p.bytesListed }),
