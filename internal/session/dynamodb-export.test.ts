@@ -304,6 +304,18 @@ test("get() finds a session, a malformed item, or nothing, like GetItem", async 
   expect(await store.get("0000000000000000")).toEqual({ kind: "missing" });
 });
 
+test("get() refuses an export that holds the session's id twice, whichever copy is read first", async () => {
+  const copy = (user: string) => ({ ...(GOOD[5] as Item), user: { S: user } });
+  const { dir } = folderExport([copy("alice"), copy("mallory")], { files: 2 });
+  const store = await openDynamoDBExport(dir, NO_S3);
+  const id = text(GOOD[5] as Item, "id") as string;
+  const error = await store.get(id).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(SentinelError);
+  expect((error as Error).message).toBe(
+    `the export ${dir} holds session "${id}" 2 times: the export is damaged; take a new export`,
+  );
+});
+
 test("get() still checks every data file it reads", async () => {
   const { dir } = folderExport(ITEMS, { files: 4, flipByte: { file: 3 } });
   const store = await openDynamoDBExport(dir, NO_S3);

@@ -154,11 +154,22 @@ export class DynamoDBExportStore implements SessionStore {
   /** Like GetItem on the key `id`; every data file is read and checked. */
   async get(id: string, events: FindEvents = {}): Promise<GetResult> {
     let found: RawItem | undefined;
+    let copies = 0;
     await this.#readAll(events, (item) => {
       const key = item.id;
-      if (found === undefined && isJsonObject(key) && key.S === id) found = item;
+      if (isJsonObject(key) && key.S === id) {
+        copies++;
+        found ??= item;
+      }
     });
     if (found === undefined) return { kind: "missing" };
+    // A table holds one item per key, and an export each key in one data file: which
+    // copy came first depends on the order the files were read in.
+    if (copies > 1) {
+      throw new SentinelError(
+        `the export ${this.#objects.uri} holds session "${id}" ${copies} times: the export is damaged; take a new export`,
+      );
+    }
     const reading = readItem(found);
     return "session" in reading
       ? { kind: "found", session: reading.session }
