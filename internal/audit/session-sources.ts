@@ -19,15 +19,33 @@ export async function sessionsFromSources(
   exports?: ExportSessionsReader,
 ): Promise<{ directory: ExportSessionDirectory; malformed: string[] }> {
   const lists: DatedSessionRef[][] = [];
-  const malformed: string[] = [];
+  const malformedLists: (readonly string[])[] = [];
   for (const source of sources) {
     if (exports !== undefined && (await exports.isExport(source))) {
       const read = await exports.read(source);
       lists.push(read.sessions);
-      malformed.push(...read.malformed);
+      malformedLists.push(read.malformed);
     } else lists.push(await readSessionsExport(source));
   }
+  const malformed = malformedOnce(malformedLists);
   const names = sources.map((s) => JSON.stringify(s)).join(", ");
   const where = sources.length === 1 ? `sessions file ${names}` : `sessions of ${names}`;
   return { directory: new ExportSessionDirectory(where, mergeById(lists), malformed), malformed };
+}
+
+/**
+ * The malformed items of several exports, each counted once (SPEC §5): the
+ * same export given twice, or two exports of one table, meet the same items.
+ * A label stands as often as the one source that gave it most often, since
+ * one export may hold two items of the same label (two items without an id).
+ * @example malformedOnce([["a (x)", "b (y)"], ["b (y)", "c (z)"]]) // ["a (x)", "b (y)", "c (z)"]
+ */
+export function malformedOnce(lists: readonly (readonly string[])[]): string[] {
+  const most = new Map<string, number>();
+  for (const list of lists) {
+    const here = new Map<string, number>();
+    for (const label of list) here.set(label, (here.get(label) ?? 0) + 1);
+    for (const [label, n] of here) most.set(label, Math.max(most.get(label) ?? 0, n));
+  }
+  return [...most].flatMap(([label, n]) => Array.from({ length: n }, () => label));
 }
