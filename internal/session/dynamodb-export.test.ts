@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { generateSessions } from "../../scripts/generate-sessions.ts";
 import { buildExport, type ExportOptions, writeExportToFolder } from "../../test/support/dynamodb-export-writer.ts";
 import { InterruptedError, SentinelError, UsageError } from "../aws/errors.ts";
@@ -207,6 +208,25 @@ test("a data file damaged inside its compressed data is refused, naming the file
   const error = await failure(dir);
   expect(error.message).toContain(join(dir, "data"));
   expect(error.message).toContain(built.dataFiles[2]?.key.split("/").pop() as string);
+});
+
+test("a data file with bytes that are not UTF-8 is refused, not read with U+FFFD in their place", async () => {
+  const { built, dir } = folderExport([GOOD[2] as Item], { files: 1 });
+  const bad = Buffer.from(JSON.stringify({ Item: { ...(GOOD[1] as Item), user: { S: "al~ce" } } }));
+  bad[bad.indexOf("~")] = 0xff;
+  const body = gzipSync(Buffer.concat([Buffer.from(`${JSON.stringify({ Item: GOOD[0] })}\n`), bad, Buffer.from("\n")]));
+  const name = "notutf8notutf8notutf8notu.json.gz";
+  writeFileSync(join(dir, "data", name), body);
+  const md5Checksum = createHash("md5").update(body).digest("base64");
+  const line = JSON.stringify({ itemCount: 2, md5Checksum, etag: "x", dataFileS3Key: `${built.root}/data/${name}` });
+  const files = join(dir, "manifest-files.json");
+  writeFileSync(files, `${readFileSync(files, "utf8")}${line}\n`);
+  const summary = join(dir, "manifest-summary.json");
+  writeFileSync(summary, JSON.stringify({ ...JSON.parse(readFileSync(summary, "utf8")), itemCount: 3 }));
+  const error = await failure(dir);
+  expect(error.message).toBe(
+    `export data file ${dir}/data/${name} holds bytes that are not UTF-8 text: the export is damaged; take a new export`,
+  );
 });
 
 test("a data file padded with zeros (a partial copy) is refused for its MD5, not for zlib's reason", async () => {

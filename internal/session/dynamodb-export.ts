@@ -5,7 +5,6 @@
 import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { StringDecoder } from "node:string_decoder";
 import { createGunzip } from "node:zlib";
 import { InterruptedError, SentinelError, UsageError } from "../aws/errors.ts";
 import { isJsonObject } from "../aws/json-object.ts";
@@ -260,7 +259,18 @@ export class DynamoDBExportStore implements SessionStore {
         }
       };
       const parse = async (decompressed: AsyncIterable<Buffer>) => {
-        const decoder = new StringDecoder("utf8");
+        // Fatal: DynamoDB stores UTF-8 only, so other bytes are damage, not text to replace with U+FFFD.
+        // The BOM is kept, so that a line it starts is refused like any other that is not an item.
+        const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+        const decode = (chunk?: Buffer) => {
+          try {
+            return chunk === undefined ? decoder.decode() : decoder.decode(chunk, { stream: true });
+          } catch {
+            throw new SentinelError(
+              `export data file ${label} holds bytes that are not UTF-8 text: the export is damaged; take a new export`,
+            );
+          }
+        };
         let partial = "";
         let lineNumber = 0;
         // Synchronous per line; a wait (progress, back-pressure) only every BATCH_ITEMS items.
@@ -271,7 +281,7 @@ export class DynamoDBExportStore implements SessionStore {
           return items % BATCH_ITEMS === 0;
         };
         for await (const chunk of decompressed) {
-          const text = partial + decoder.write(chunk);
+          const text = partial + decode(chunk);
           let start = 0;
           for (let end = text.indexOf("\n"); end !== -1; end = text.indexOf("\n", start)) {
             if (line(text.slice(start, end))) await report();
@@ -279,7 +289,7 @@ export class DynamoDBExportStore implements SessionStore {
           }
           partial = text.slice(start);
         }
-        partial += decoder.end();
+        partial += decode();
         if (partial !== "" && line(partial)) await report();
       };
       try {
