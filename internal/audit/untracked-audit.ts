@@ -58,6 +58,11 @@ export type AuditProgress = {
 export type AuditEnv = {
   /** Data only. */
   stdout: Writer;
+  /**
+   * The status to end with should the reader close stdout from now on
+   * (`| head`): an audit knows its verdict before it writes the findings.
+   */
+  statusIfStdoutCloses?(status: AuditStatus): void;
   now(): Date;
   /** Aborted on SIGINT or SIGTERM. */
   signal: AbortSignal;
@@ -263,6 +268,18 @@ export async function untrackedAudit(opts: UntrackedAuditOptions, env: AuditEnv)
     if (trail !== undefined) debug(`S3 requests: ${trail.bucket.requests.list} List, ${trail.bucket.requests.get} Get`);
     const integrityText = integrity === undefined ? undefined : integrityLines(integrity);
     for (const line of integrityText ?? []) await env.say(line);
+    const malformed = result.malformedEvents.length > 0 || result.malformedSessions.length > 0;
+    // An audit whose logs fail validation cannot be trusted, whatever it found (SPEC §6).
+    const status =
+      integrity !== undefined && integrityFailed(integrity)
+        ? AUDIT_STATUS.integrity
+        : result.findings > 0
+          ? AUDIT_STATUS.findings
+          : malformed
+            ? AUDIT_STATUS.malformed
+            : AUDIT_STATUS.ok;
+    // A reader that stops early (`| head`) must not turn findings or failed logs into success.
+    env.statusIfStdoutCloses?.(status);
     const since = opts.window.since;
     const stdout = opts.manifest === undefined ? env.stdout : new HashingWriter(env.stdout);
     await writeFindings(
@@ -280,28 +297,16 @@ export async function untrackedAudit(opts: UntrackedAuditOptions, env: AuditEnv)
       opts.formulaGuard,
       { fitWidth: env.fitWidth(), onNote: (line) => void env.say(line) },
     );
-    let malformed = false;
     if (result.malformedEvents.length > 0) {
-      malformed = true;
       await env.say(
         `warning: skipped ${thousands(result.malformedEvents.length)} malformed CloudTrail event(s): ${preview(result.malformedEvents)}`,
       );
     }
     if (result.malformedSessions.length > 0) {
-      malformed = true;
       await env.say(
         `warning: skipped ${thousands(result.malformedSessions.length)} malformed session item(s): ${preview(result.malformedSessions)}`,
       );
     }
-    // An audit whose logs fail validation cannot be trusted, whatever it found (SPEC §6).
-    const status =
-      integrity !== undefined && integrityFailed(integrity)
-        ? AUDIT_STATUS.integrity
-        : result.findings > 0
-          ? AUDIT_STATUS.findings
-          : malformed
-            ? AUDIT_STATUS.malformed
-            : AUDIT_STATUS.ok;
     if (stdout instanceof HashingWriter) {
       const manifest = auditManifestObject({
         version: `sentinel ${env.version}`,

@@ -15,6 +15,7 @@ export function auditEnvOf(deps: Deps, connection: ConnectionOptions, { debug }:
   return {
     ...processEdge(deps, debug),
     say: (line) => say(io, line),
+    statusIfStdoutCloses: (status) => io.statusIfStdoutCloses?.(status),
     startProgress: () => {
       const progress = new Progress(io);
       return { update: (p) => progress.updateAudit(p), clear: () => progress.clear() };

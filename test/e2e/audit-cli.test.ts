@@ -10,7 +10,7 @@ import { allEvents, assumeRole, CASES, SINCE, UNTIL } from "../fixtures/cloudtra
 import { auditArgs, categoriesOf, expectedCategories, fixtureTable, writeTrailLogs } from "../support/audit-fixture.ts";
 import { endpoint, testClient } from "../support/dynamo.ts";
 import { startFakeCloudTrail } from "../support/fake-cloudtrail.ts";
-import { binaryEnv, runBinary, runInto } from "../support/run-binary.ts";
+import { binaryEnv, runBinary, runInto, runIntoClosedPipe } from "../support/run-binary.ts";
 
 let table: string;
 let dir: string;
@@ -83,6 +83,16 @@ test("exit 4 on findings; the human table shows no control characters, csv keeps
   expect(csv.stdout).toContain("evil\u001b[31mred");
   expect(csv.stdout).toContain(`"curl/8.5\u0007\r\nforged: line"`);
   expect(csv.stdout).toContain(`'=HYPERLINK(""http://x"")`);
+});
+
+test("a reader that closes stdout before the findings (| true) leaves exit 4, and 3 for malformed events alone", async () => {
+  const findings = await runIntoClosedPipe(audit("--cloudtrail-logs", trail(), "--output", "csv"));
+  expect(findings.code).toBe(4);
+  const malformed = `{"Records": [${JSON.stringify(tracked)}, {"eventID": "broken", "eventTime": }]}`;
+  const skipped = await runIntoClosedPipe(audit("--cloudtrail-logs", logsWith("malformed-closed", malformed)));
+  expect(skipped.code).toBe(3);
+  const clean = await runIntoClosedPipe(audit("--cloudtrail-logs", logsWith("clean-closed", [tracked])));
+  expect(clean.code).toBe(0);
 });
 
 test("exit 1 with one error line when CloudTrail cannot be reached", async () => {

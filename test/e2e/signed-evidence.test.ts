@@ -25,7 +25,7 @@ import { endpoint, freshTable, item, testClient } from "../support/dynamo.ts";
 import { startFakeSts } from "../support/fake-sts.ts";
 import { startFaultProxy } from "../support/fault-proxy.ts";
 import { type RunningMoto, sharedMoto } from "../support/moto.ts";
-import { BINARY, binaryEnv, runBinary } from "../support/run-binary.ts";
+import { BINARY, binaryEnv, runBinary, runIntoClosedPipe } from "../support/run-binary.ts";
 
 const DIR = mkdtempSync(join(tmpdir(), "sentinel-signed-"));
 const sts = startFakeSts("arn:aws:sts::123456789012:assumed-role/Archiver/ci");
@@ -267,24 +267,15 @@ describe("tampering, each alone, is exit 5 naming the problem", () => {
   test("a reader that closes stdout before the report (| true) leaves the exit status 5, and 0 when all holds", async () => {
     const spoiled = copyEvidence("closed-early");
     appendFileSync(spoiled.data, "x");
-    const statusOf = async (copy: { manifests: string[]; data: string }) => {
-      const args = ["verify", ...copy.manifests, "--data", copy.data, "--public-key", join(DIR, "rsa.der")];
-      // verify starts once a write to the pipe fails, so the reader is gone
-      // and the report meets a closed pipe (SIGPIPE ignored: the write fails with EPIPE).
-      const proc = Bun.spawn(
-        [
-          "bash",
-          "-c",
-          `{ trap '' PIPE; while printf x 2>/dev/null; do :; done; "${BINARY}" ${args.map((a) => `'${a}'`).join(" ")}; echo "status=$?" >&2; } | true`,
-        ],
-        { env: env(), stdout: "pipe", stderr: "pipe" },
-      );
-      const stderr = await new Response(proc.stderr).text();
-      await proc.exited;
-      return /status=(\d+)/.exec(stderr)?.[1];
-    };
-    expect(await statusOf(spoiled)).toBe("5");
-    expect(await statusOf(copyEvidence("closed-early-ok"))).toBe("0");
+    const statusOf = async (copy: { manifests: string[]; data: string }) =>
+      (
+        await runIntoClosedPipe(
+          ["verify", ...copy.manifests, "--data", copy.data, "--public-key", join(DIR, "rsa.der")],
+          env(),
+        )
+      ).code;
+    expect(await statusOf(spoiled)).toBe(5);
+    expect(await statusOf(copyEvidence("closed-early-ok"))).toBe(0);
   });
 
   test("the archive truncated", async () => {

@@ -43,3 +43,19 @@ export function runInto(
   });
   return { code: child.status, stderr: child.stderr };
 }
+
+/**
+ * Runs dist/sentinel into a pipe whose reader is already gone (`| true`
+ * that has exited): it starts once a write to the pipe fails, SIGPIPE
+ * ignored so that the write fails with EPIPE. Its exit status and stderr.
+ */
+export async function runIntoClosedPipe(
+  args: string[],
+  env: Record<string, string> = binaryEnv(),
+): Promise<{ code: number | undefined; stderr: string }> {
+  const script = `{ trap '' PIPE; while printf x 2>/dev/null; do :; done; "$0" "$@"; echo "status=$?" >&2; } | true`;
+  const proc = Bun.spawn(["bash", "-c", script, BINARY, ...args], { env, stdout: "pipe", stderr: "pipe" });
+  const [stderr] = await Promise.all([new Response(proc.stderr).text(), proc.exited]);
+  const status = /status=(\d+)\n$/.exec(stderr);
+  return { code: status === null ? undefined : Number(status[1]), stderr: stderr.replace(/status=\d+\n$/, "") };
+}
