@@ -67,6 +67,12 @@ function checkpointWindow(
   const until = cp.untilGiven ? window.until : settled;
   const since = state === undefined ? window.since : addNanos(state.windowEnd, 1);
   const empty = since !== undefined && compareInstants(since, until) > 0;
+  // The first run's window starts at --since: one later than its end would record evidence of no window.
+  if (empty && state === undefined && !cp.untilGiven) {
+    throw new UsageError(
+      `--since ${formatNano(since)} is later than now minus --settle (${formatNano(until)}): the first checkpointed window would end before it starts; give an earlier --since`,
+    );
+  }
   if (empty && cp.untilGiven) {
     throw new UsageError(
       `--until ${formatNano(until)} is before the checkpoint's next window, which starts at ${formatNano(since)}: give a later --until, or none`,

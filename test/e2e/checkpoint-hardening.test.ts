@@ -122,6 +122,34 @@ describe("a checkpointed window never ends in the future", () => {
     expect(taken.stdout.split("\n").filter(Boolean)).toHaveLength(3); // header and both sessions
   });
 
+  test("a first run whose --since is later than now minus --settle is a usage error naming both times; no manifest, no checkpoint", async () => {
+    const ckpt = join(DIR, "late-since.ckpt");
+    const manifest = join(DIR, "late-since.manifest.json");
+    const aMinuteAgo = new Date(Date.now() - 60_000).toISOString();
+    const result = await runBinary(
+      [
+        "server-sessions",
+        "--table",
+        table,
+        "--checkpoint",
+        ckpt,
+        "--since",
+        aMinuteAgo,
+        "--manifest",
+        manifest,
+        "--output",
+        "ndjson",
+      ],
+      env(),
+    );
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toStartWith(`error: --since ${aMinuteAgo.replace(/Z$/, "")}`);
+    expect(result.stderr).toContain("is later than now minus --settle (");
+    expect(result.stderr.split("\n")).toHaveLength(2);
+    for (const file of [ckpt, manifest, `${ckpt}.lock`]) expect(existsSync(file)).toBe(false);
+  });
+
   test("a checkpoint that ends later than now minus --settle is exit 1 saying so, and left as it is", async () => {
     const ckpt = join(DIR, "ahead.ckpt");
     const ahead = new Date(Date.now() + 86_400_000)
