@@ -218,7 +218,15 @@ function holderRuns(lock: { holder: number; started?: string }): boolean {
 export function lockCheckpoint(path: string, name = path): () => void {
   const lockPath = `${path}.lock`;
   for (let attempt = 0; attempt < 3; attempt++) {
-    if (tryCreateLock(lockPath)) return () => rmSync(lockPath, { force: true });
+    if (tryCreateLock(lockPath)) {
+      // A run that ends at once (the reader closed stdout: process.exit) releases it too.
+      const release = () => {
+        process.removeListener("exit", release);
+        rmSync(lockPath, { force: true });
+      };
+      process.once("exit", release);
+      return release;
+    }
     const lock = readLock(lockPath);
     if (lock === undefined) continue; // removed meanwhile: try again
     if (holderRuns(lock)) {

@@ -17,7 +17,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { endpoint, freshTable, item } from "../support/dynamo.ts";
 import { startFakeSts } from "../support/fake-sts.ts";
-import { binaryEnv, runBinary, runInto } from "../support/run-binary.ts";
+import { binaryEnv, runBinary, runInto, runIntoClosedPipe } from "../support/run-binary.ts";
 
 const DIR = realpathSync(mkdtempSync(join(tmpdir(), "sentinel-ckpt-hardening-")));
 const env = (extra: Record<string, string> = {}) => binaryEnv({ AWS_ENDPOINT_URL_DYNAMODB: endpoint(), ...extra });
@@ -315,6 +315,17 @@ describe("a checkpoint given through a symbolic link", () => {
 });
 
 describe("a lock and a manifest that name their process exactly", () => {
+  test("a reader that closes stdout early (| head) leaves neither the lock nor a checkpoint behind", async () => {
+    const ckpt = join(DIR, "closed-early.ckpt");
+    const result = await runIntoClosedPipe(
+      ["server-sessions", "--table", table, "--checkpoint", ckpt, "--until", "2026-02-01", "--output", "ndjson"],
+      env(),
+    );
+    expect(result.code).toBe(0);
+    expect(existsSync(ckpt)).toBe(false);
+    expect(existsSync(`${ckpt}.lock`)).toBe(false);
+  });
+
   test("a lock holding the pid of a live, unrelated process (another start time) is taken over", async () => {
     const ckpt = join(DIR, "reused-pid.ckpt");
     writeFileSync(`${ckpt}.lock`, `${process.pid} ${Number(startTime(process.pid)) + 17}\n`);
