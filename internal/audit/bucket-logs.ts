@@ -66,6 +66,8 @@ export type BucketLogsOptions = {
   /** --trail-region: keep only these (empty or absent: every region found). */
   regions?: readonly string[];
   deliveryLagSeconds?: number;
+  /** The time of the run: no day folder later than the day after it is listed. */
+  now?: Date;
   /**
    * --validate-logs: an account or region whose log folders are gone while its
    * digest folder remains is read as holding no logs, not taken for a wrong
@@ -216,7 +218,12 @@ export class BucketLogsSource implements EventSource {
 
   /** One listing per trail folder and day of the delivery range; the files whose names place them inside it. */
   async #list(trails: TrailFolder[], window: TimeWindow, signal: AbortSignal): Promise<Listed[]> {
-    const range = logDeliveryRange(window, this.#options.deliveryLagSeconds ?? DEFAULT_DELIVERY_LAG_SECONDS);
+    const now = this.#options.now;
+    const range = logDeliveryRange(
+      window,
+      this.#options.deliveryLagSeconds ?? DEFAULT_DELIVERY_LAG_SECONDS,
+      now === undefined ? undefined : Math.floor(now.getTime() / 1000),
+    );
     const prefixes = trails.flatMap((t) =>
       dayFolders(range).map((day) => `${t.accountRoot}CloudTrail/${t.region}/${day}`),
     );

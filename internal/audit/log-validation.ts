@@ -76,8 +76,8 @@ export async function validateLogs(
   const { window, signal } = options;
   if (window.since === undefined) throw new Error("log validation needs a window start");
   const concurrency = options.concurrency ?? DEFAULT_S3_CONCURRENCY;
-  const range = digestDeliveryRange(window, options.deliveryLagSeconds ?? DEFAULT_DELIVERY_LAG_SECONDS);
   const nowSec = Math.floor(options.now.getTime() / 1000);
+  const range = digestDeliveryRange(window, options.deliveryLagSeconds ?? DEFAULT_DELIVERY_LAG_SECONDS, nowSec);
   const provider = new DigestProvider(bucket, publicKeys, concurrency, options.onDebug);
   const problems: IntegrityProblem[] = [];
   const label = (key: string) => bucket.label(key);

@@ -92,6 +92,19 @@ test("the delivery range runs from since truncated to the minute to until plus t
   });
 });
 
+test("nothing is delivered after now: both ranges end at most a day after it", () => {
+  const future = window("2026-01-20T10:30:45Z", "2026-07-01T00:00:00Z");
+  const now = sec("2026-01-21T08:00:00Z");
+  const dayAfterNow = sec("2026-01-22T08:00:00Z");
+  expect(logDeliveryRange(future, 3600, now).toSec).toBe(dayAfterNow);
+  expect(digestDeliveryRange(future, 3600, now).toSec).toBe(dayAfterNow);
+  expect(dayFolders(logDeliveryRange(future, 3600, now))).toEqual(["2026/01/20/", "2026/01/21/", "2026/01/22/"]);
+  // A window that ended before now keeps its range.
+  const past = window("2026-01-20T10:30:45Z", "2026-01-20T12:00:00Z");
+  expect(logDeliveryRange(past, 3600, now)).toEqual(logDeliveryRange(past, 3600));
+  expect(digestDeliveryRange(past, 3600, now)).toEqual(digestDeliveryRange(past, 3600));
+});
+
 test.each([
   ["2026-01-20T10:00:00Z", "2026-01-20T12:00:00Z", ["2026/01/20/"]],
   ["2026-01-19T23:30:00Z", "2026-01-20T00:10:00Z", ["2026/01/19/", "2026/01/20/"]],

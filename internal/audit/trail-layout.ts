@@ -47,18 +47,27 @@ export function folderName(prefix: string): string {
 }
 
 /**
- * Log files to read: delivered from `since` truncated to the minute to `until + lag`
- * (a file holds only records from before its delivery).
+ * Nothing is delivered after now: a range is cut a day after it (for a clock
+ * behind S3's), so that an `--until` in the future or a long `--delivery-lag`
+ * lists no day folders that cannot hold a file yet.
  */
-export function logDeliveryRange(window: TimeWindow, lagSeconds: number): DeliveryRange {
+const CLOCK_SLACK_SECONDS = 86_400;
+const delivered = (toSec: number, nowSec: number | undefined) =>
+  nowSec === undefined ? toSec : Math.min(toSec, nowSec + CLOCK_SLACK_SECONDS);
+
+/**
+ * Log files to read: delivered from `since` truncated to the minute to `until + lag`
+ * (a file holds only records from before its delivery), and no later than a day after now.
+ */
+export function logDeliveryRange(window: TimeWindow, lagSeconds: number, nowSec?: number): DeliveryRange {
   if (window.since === undefined) throw new Error("a trail bucket is read for a window with a start");
-  return { fromSec: Math.floor(window.since.sec / 60) * 60, toSec: window.until.sec + lagSeconds };
+  return { fromSec: Math.floor(window.since.sec / 60) * 60, toSec: delivered(window.until.sec + lagSeconds, nowSec) };
 }
 
-/** Digests to read: delivered from `since − 1h` to `until + lag + 2h` (SPEC §11.2). */
-export function digestDeliveryRange(window: TimeWindow, lagSeconds: number): DeliveryRange {
+/** Digests to read: delivered from `since − 1h` to `until + lag + 2h` (SPEC §11.2), and no later than a day after now. */
+export function digestDeliveryRange(window: TimeWindow, lagSeconds: number, nowSec?: number): DeliveryRange {
   if (window.since === undefined) throw new Error("a trail bucket is read for a window with a start");
-  return { fromSec: window.since.sec - 3600, toSec: window.until.sec + lagSeconds + 7200 };
+  return { fromSec: window.since.sec - 3600, toSec: delivered(window.until.sec + lagSeconds + 7200, nowSec) };
 }
 
 const pad = (n: number, width: number) => String(n).padStart(width, "0");

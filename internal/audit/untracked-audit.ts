@@ -207,6 +207,7 @@ export async function untrackedAudit(opts: UntrackedAuditOptions, env: AuditEnv)
           accounts: opts.cloudtrailS3.accounts,
           regions: opts.trailRegions,
           deliveryLagSeconds: opts.cloudtrailS3.deliveryLagSeconds,
+          now: startedAt,
           validating: opts.cloudtrailS3.validateLogs,
           concurrency: opts.cloudtrailS3.concurrency,
           onProgress: (p) =>

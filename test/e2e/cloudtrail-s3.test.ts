@@ -253,6 +253,32 @@ describe("reading only the delivery range", () => {
     }
   });
 
+  test("no day folder later than the day after now is listed, whatever --delivery-lag reaches", async () => {
+    const proxy = await startS3FaultProxy(moto.endpoint, () => "pass");
+    try {
+      const sinceMs = Date.now() - 3_600_000;
+      const args = ["--since", new Date(sinceMs).toISOString(), "--output", "ndjson", "--delivery-lag", "2000h"];
+      const result = await audit(
+        [...args, "--cloudtrail-s3", `s3://${bucket.name}`],
+        env({ AWS_ENDPOINT_URL_S3: proxy.url }),
+      );
+      const afterMs = Date.now();
+      expect(result.code).toBe(0);
+      const day = (ms: number) => new Date(ms).toISOString().slice(0, 10).replaceAll("-", "/");
+      const days = proxy.seen
+        .filter((r) => r.method === "GET" && r.path.includes("list-type=2"))
+        .map((r) => decodeURIComponent(/[?&]prefix=([^&]*)/.exec(r.path)?.[1] ?? ""))
+        .flatMap((p) => /\/(\d{4}\/\d{2}\/\d{2})\/$/.exec(p)?.[1] ?? []);
+      // From since's day to the day after the run's now: 2 or 3 folders (2000 hours would be 85).
+      expect(days.length).toBeGreaterThanOrEqual(2);
+      expect(days.length).toBeLessThanOrEqual(3);
+      expect(days.sort()[0]).toBe(day(sinceMs));
+      expect(days.every((d) => d <= day(afterMs + DAY))).toBe(true);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
   test("a file delivered 2 hours after until is read with --delivery-lag 3h", async () => {
     const result = await audit([...windowArgs(), "--delivery-lag", "3h"]);
     const ids = result.stdout
