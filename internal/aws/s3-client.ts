@@ -32,6 +32,8 @@ export type S3ObjectStream = {
   /** Bytes this answer carries (of the range asked for). */
   contentLength: number | undefined;
   etag: string | undefined;
+  /** The answer's Content-Range (`bytes 100-999/1000`), for a range asked for. */
+  contentRange: string | undefined;
   /** S3 user metadata, names without `x-amz-meta-` (as the SDK gives them). */
   metadata: Readonly<Record<string, string>>;
 };
@@ -168,6 +170,7 @@ export async function openObject(
     body: body === undefined ? (async function* () {})() : boundedBody(body, s3.timeoutMs, request.signal),
     contentLength: output.ContentLength,
     etag: output.ETag,
+    contentRange: output.ContentRange,
     metadata: output.Metadata ?? {},
   };
 }
@@ -223,9 +226,43 @@ export async function openWhole(
         }
       }
       object = await open(received, etag);
+      object = { ...object, body: fromByte(object, received, total, request.label) };
     }
   }
   return { metadata: first.metadata, body: body() };
+}
+
+/**
+ * The body of a resumed read from byte `from` on. An answer to the Range
+ * asked for starts there (Content-Range); a server or proxy that ignored the
+ * Range sends the whole object again, whose first `from` bytes are skipped;
+ * any other answer would splice two different byte ranges, and is an error.
+ */
+async function* fromByte(
+  object: S3ObjectStream,
+  from: number,
+  total: number | undefined,
+  label: string,
+): AsyncIterable<Uint8Array> {
+  const start = /^bytes (\d+)-/.exec(object.contentRange ?? "")?.[1];
+  if (start !== undefined && Number(start) === from) {
+    yield* object.body;
+    return;
+  }
+  if (start !== undefined || object.contentLength !== total) {
+    throw new SentinelError(
+      `reading ${label} on from byte ${from} was answered with ${object.contentRange === undefined ? `${object.contentLength ?? "unknown"} bytes and no Content-Range` : `bytes ${object.contentRange.replace(/^bytes /, "")}`}: check AWS_ENDPOINT_URL_S3 and any proxy on the way`,
+    );
+  }
+  let skip = from;
+  for await (const piece of object.body) {
+    if (skip >= piece.length) {
+      skip -= piece.length;
+      continue;
+    }
+    yield skip === 0 ? piece : piece.subarray(skip);
+    skip = 0;
+  }
 }
 
 type S3SdkError = SdkError & {

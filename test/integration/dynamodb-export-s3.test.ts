@@ -126,6 +126,39 @@ describe("an export in S3", () => {
     },
   );
 
+  test("a body cut short and resumed by a server that ignores Range (the whole object again) gives the same sessions", async () => {
+    const cut = new Set<string>();
+    const faulty = await proxy((_, path) => {
+      if (!isData(path)) return "pass";
+      const file = path.split("?")[0] as string;
+      if (cut.has(file)) return "ignore-range";
+      cut.add(file);
+      return "truncate";
+    });
+    const got = await listing(await openDynamoDBExport(uri, { s3: s3At(faulty.url), concurrency: 3 }));
+    const expected = await listing(await openDynamoDBExport(folder, { s3: s3At(moto.endpoint) }));
+    expect(got.rows).toEqual(expected.rows);
+    expect(got.result).toEqual(expected.result);
+    expect(faulty.seen.filter((s) => s.fault === "ignore-range").length).toBe(built.dataFiles.length);
+  });
+
+  test("a resumed read answered with another range is an error naming the file, never two ranges spliced", async () => {
+    const victim = built.dataFiles[1]?.key as string;
+    let cut = false;
+    const faulty = await proxy((_, path) => {
+      if (!path.includes(victim)) return "pass";
+      if (cut) return "range-from-start";
+      cut = true;
+      return "truncate";
+    });
+    const error = await errorOf(listing(await openDynamoDBExport(uri, { s3: s3At(faulty.url) })));
+    expect(error.message).toMatch(
+      new RegExp(
+        `^reading s3://sentinel-exports/${victim.replaceAll(".", "\\.")} on from byte [1-9]\\d* was answered with bytes 0-`,
+      ),
+    );
+  });
+
   test("a data file that always fails with 500 is an error naming it, after the attempts", async () => {
     const victim = built.dataFiles[2]?.key as string;
     const faulty = await proxy((_, path) => (path.includes(victim) ? "http500" : "pass"));

@@ -16,6 +16,8 @@ export type S3Fault =
   | "http500" // 500 InternalError
   | "reset" // close the connection without an answer
   | "truncate" // forward, send the headers and half the body, then close
+  | "ignore-range" // forward without the Range header: 200 and the whole object, as a server that ignores Range
+  | "range-from-start" // forward asking bytes=0- instead of the Range given: a 206 of another range
   | "access-denied" // 403 AccessDenied
   | "redirect"; // 301 PermanentRedirect to eu-west-1
 
@@ -89,6 +91,9 @@ export async function startS3FaultProxy(upstream: string, script: S3FaultScript)
       return;
     }
     const { host: _host, "content-length": _length, connection: _connection, ...forward } = headers;
+    // moto checks no signature, so a header may change on the way.
+    if (fault === "ignore-range") delete forward.range;
+    if (fault === "range-from-start" && forward.range !== undefined) forward.range = "bytes=0-";
     const answer = await fetch(`${upstream}${path}`, {
       method,
       headers: forward,
