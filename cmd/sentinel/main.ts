@@ -19,7 +19,10 @@ declare const SENTINEL_VERSION: string | undefined;
 declare const SENTINEL_COMMIT: string | undefined;
 declare const SENTINEL_TARGET: string | undefined;
 
-/** How long a stop signal waits for the run to end by itself before exiting anyway. */
+/**
+ * How long a stop signal waits for the run to end by itself before exiting
+ * anyway; counted from the end of the writes a held stop awaits (holdStop).
+ */
 const STOP_GRACE_MS = 2_000;
 /** Linux's O_CLOEXEC, as /proc/self/fdinfo shows it among the flags (octal). */
 const O_CLOEXEC = 0o2000000;
@@ -101,6 +104,9 @@ type StopSignal = "SIGINT" | "SIGTERM";
 
 const interrupt = new AbortController();
 let stoppedBy: StopSignal | undefined;
+/** Writes under way that a stopped run awaits and reports (SPEC §10): the grace does not end the run meanwhile. */
+let stopHolds = 0;
+let stopGrace: ReturnType<typeof setTimeout> | undefined;
 let interruptionSaid: Promise<unknown> | undefined;
 /** The exit status when the reader closes stdout early: 0, or the verdict a command set before writing it. */
 let closedStdoutStatus: number = ExitCode.Ok;
@@ -172,6 +178,7 @@ async function commandDeps(): Promise<Deps> {
   ]);
   return {
     ...awsDeps(commandIo, interrupt.signal, versionLine()),
+    holdStop,
     // JavaScriptCore's full collection; Bun.gc(true) also returns the allocator's free pages.
     pacedCollector: (pacing) =>
       gcPacer(pacing.returnFreePages ? () => Bun.gc(true) : () => void fullGC(), pacing, { heapBytes: heapSize }),
@@ -200,7 +207,32 @@ function onStopSignal(signal: StopSignal): void {
   if (stoppedBy !== undefined) exitInterrupted();
   stoppedBy = signal;
   interrupt.abort(new InterruptedError("interrupted"));
-  setTimeout(exitInterrupted, STOP_GRACE_MS).unref();
+  startStopGrace();
+}
+
+function startStopGrace(): void {
+  clearTimeout(stopGrace);
+  stopGrace = setTimeout(() => {
+    if (stopHolds === 0) exitInterrupted();
+  }, STOP_GRACE_MS);
+  stopGrace.unref();
+}
+
+/**
+ * Holds off the exit that the grace of a stop forces, until the returned
+ * release is called; the grace then starts again. For writes that are awaited
+ * after a stop (each bounded by --timeout and its retries); a second signal
+ * still exits at once.
+ */
+function holdStop(): () => void {
+  stopHolds++;
+  let held = true;
+  return () => {
+    if (!held) return;
+    held = false;
+    stopHolds--;
+    if (stopHolds === 0 && stoppedBy !== undefined) startStopGrace();
+  };
 }
 
 function exitInterrupted(): never {

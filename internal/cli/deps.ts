@@ -66,5 +66,10 @@ export type Deps = {
   pacedCollector?: (pacing: GcPacing) => () => void;
   /** Aborted on SIGINT or SIGTERM. */
   signal: AbortSignal;
+  /**
+   * Keeps a stopped run from being ended by the stop's grace period until the
+   * returned release is called: for writes it awaits and reports; absent, nothing is held.
+   */
+  holdStop?: () => () => void;
   version: string;
 };

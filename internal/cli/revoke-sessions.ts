@@ -86,6 +86,7 @@ function revokeEnvOf(deps: Deps, connection: ConnectionOptions, { debug }: { deb
     fitWidth: () => stdoutWidth(io),
     openRevoker: (table) => deps.openRevoker(connection, table),
     callerUserName: (region) => deps.callerUserName({ ...connection, region }),
+    holdStop: deps.holdStop ?? (() => () => {}),
   };
 }
 

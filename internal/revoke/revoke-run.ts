@@ -54,6 +54,8 @@ export type RevokeEnv = {
   openRevoker(table: string): Promise<{ revoker: SessionRevoker; region: string; close(): void }>;
   /** The caller's user name from STS (SPEC §4), in the table's region. */
   callerUserName(region: string): Promise<string>;
+  /** Keeps a stop from ending the process until the returned release is called: writes under way are awaited. */
+  holdStop(): () => void;
 };
 
 export type RevokeTarget = { by: "id"; value: string } | RevokeSelector;
@@ -219,7 +221,12 @@ async function revokeOne(
       failure: "",
     };
   } else {
-    row = await revoker.revoke({ id, user: "", profile: "", status: "" }, stamp, events);
+    const release = env.holdStop();
+    try {
+      row = await revoker.revoke({ id, user: "", profile: "", status: "" }, stamp, events);
+    } finally {
+      release();
+    }
     if (row.result === "not_found") throw notFound();
   }
   await writeRows(opts, env, [row]);
@@ -269,13 +276,15 @@ async function revokeSelected(
     }
   }
   const progress = env.startProgress();
+  // A stop starts no new write; the process waits for those under way (each bounded by --timeout and retries).
+  const release = env.holdStop();
   const rows = await inParallel(
     candidates,
     PARALLEL_REVOCATIONS,
     env.signal,
     (c) => revoker.revoke(c, stamp, events),
     (done) => progress.update(done, n, n === 1 ? "session" : "sessions"),
-  );
+  ).finally(release);
   progress.clear();
   await writeRows(opts, env, rows);
   const status = await reportFailures(env, rows);

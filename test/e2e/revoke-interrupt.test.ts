@@ -7,13 +7,13 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { endpoint, freshTable, item } from "../support/dynamo.ts";
 import { type FakeSts, startFakeSts } from "../support/fake-sts.ts";
-import { type FaultProxy, startFaultProxy } from "../support/fault-proxy.ts";
+import { type FaultProxy, LATE_MS, startFaultProxy } from "../support/fault-proxy.ts";
 import { onPty } from "../support/pty.ts";
 import { BINARY, binaryEnv } from "../support/run-binary.ts";
 import { type Item, snapshot } from "../support/table-snapshot.ts";
 
 // At SLOW_MS per write and 8 at once, 400 take at least 1 s and 1,000 at least 2.5 s.
-const SESSIONS = { sigint: 400, sigterm: 400, tty: 1_000 } as const;
+const SESSIONS = { sigint: 400, sigterm: 400, tty: 1_000, late: 40 } as const;
 /** UpdateItem requests to see before the signal. */
 const BEFORE_SIGNAL = 100;
 
@@ -100,6 +100,39 @@ test.each([
   },
   30_000,
 );
+
+test("SIGINT while the writes under way answer only after 3 s: they are awaited and printed with the rest; exit 130", async () => {
+  // The first 16 writes answer at once, every later one LATE_MS after it was applied.
+  let updates = 0;
+  const proxy = await startFaultProxy(endpoint(), (_, target) => {
+    if (!target.endsWith(".UpdateItem")) return "pass";
+    return ++updates > 16 ? "late" : "pass";
+  });
+  try {
+    const proc = Bun.spawn(
+      [
+        ...[BINARY, "server-revoke", "--table", table, "--user", "late", "--reason", "stolen laptop", "--yes"],
+        ...["--output", "json", "--endpoint-url", proxy.url],
+      ],
+      { env: binaryEnv({ AWS_ENDPOINT_URL_STS: sts.url }), stdout: "pipe", stderr: "pipe", stdin: "ignore" },
+    );
+    const streams = Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text()]);
+    // Eight late writes under way: the 17th to the 24th.
+    while (updates < 24) await Bun.sleep(10);
+    const stoppedAt = performance.now();
+    proc.kill("SIGINT");
+    const [[stdout, stderr], code] = await Promise.all([streams, proc.exited]);
+    expect(code).toBe(130);
+    expect(performance.now() - stoppedAt).toBeGreaterThan(LATE_MS / 2);
+    const rows = JSON.parse(stdout).sessions as { id: string; result: string }[];
+    expect(rows.map((r) => r.id)).toEqual(revokedIds(await snapshot(table), "late"));
+    expect(rows.length).toBe(24);
+    for (const row of rows) expect(row.result).toBe("revoked");
+    expect(stderr).toBe("revoked 24 of 40 sessions (24 revoked, 16 not attempted), interrupted\nerror: interrupted\n");
+  } finally {
+    await proxy.stop();
+  }
+}, 30_000);
 
 const ERASE_LINE = "\r\u001b[2K";
 

@@ -14,6 +14,7 @@ import { requestServer } from "./http-requests.ts";
 export type Fault =
   | "pass"
   | "slow" // forward after SLOW_MS: a run of many requests lasts at least their number times that
+  | "late" // forward at once (the write is applied), answer after LATE_MS
   | "throttle" // 400 ThrottlingException
   | "provisioned" // 400 ProvisionedThroughputExceededException
   | "access-denied" // 400 AccessDeniedException (an IAM policy without the action)
@@ -56,6 +57,8 @@ export type FaultProxy = {
 const JSON_TYPE = "application/x-amz-json-1.0";
 /** The delay of a "slow" request. */
 export const SLOW_MS = 20;
+/** How long a "late" request's answer is held back: longer than a stopped run's grace for the rest. */
+export const LATE_MS = 3_000;
 
 const ERROR_BODY: Partial<Record<Fault, [number, string, string]>> = {
   throttle: [
@@ -175,6 +178,7 @@ export async function startFaultProxy(upstream: string, script: FaultScript): Pr
       delete answerHeaders["x-amz-crc32"];
       answerBody = Buffer.from(JSON.stringify({ ...JSON.parse(answerBody.toString()), LastEvaluatedKey: FIXED_KEY }));
     }
+    if (fault === "late") await new Promise((done) => setTimeout(done, LATE_MS));
     const answerHead = httpHead(answer.status, answerHeaders, answerBody.length);
     const raw = Buffer.concat([answerHead, answerBody]);
     if (fault === "drop") {
