@@ -284,26 +284,27 @@ export class DynamoRevoker implements SessionRevoker {
             updatedAt,
           });
         } catch (error) {
-          if (!(error instanceof Error && error.name === "ConditionalCheckFailedException")) throw error;
+          if (!(error instanceof Error && error.name === "ConditionalCheckFailedException")) {
+            // The SDK gave up, yet an attempt may have been applied with its answer lost:
+            // the item then holds this very updated_at, which no other write has.
+            const now = await this.current(candidate.id, { onDebug: events.onDebug }).catch(() => undefined);
+            if (now?.status === "revoked" && sameRevocation(now, stamp, updatedAt)) {
+              events.onDebug?.(`UpdateItem ${candidate.id}: ${(error as Error).name}, yet read back as revoked by it`);
+              return row({ ...now, status: "active" }, { result: "revoked", ...storedRevocation(now) });
+            }
+            throw error;
+          }
           events.onDebug?.(`UpdateItem ${candidate.id}: condition failed; reading it back`);
           const now = await this.current(candidate.id, { onDebug: events.onDebug });
           if (now === undefined) return row(candidate, { result: "not_found" });
-          const asStored = {
-            revokedBy: now.revokedBy,
-            revokedReason: now.revokedReason,
-            updatedAt: now.updatedAt,
-          };
+          const asStored = storedRevocation(now);
           if (now.status === "revoked") {
             // Revoked by our own write only if the SDK sent it more than once (an
             // earlier attempt may have been applied with its answer lost) and the
             // item holds exactly what we wrote, down to the nanoseconds of
             // updated_at. A condition failing on the first attempt means another
             // run won, even as the same caller with the same reason.
-            const ours =
-              attemptsOf(error) > 1 &&
-              now.revokedBy === stamp.revokedBy &&
-              now.revokedReason === stamp.reason &&
-              now.updatedAt === updatedAt;
+            const ours = attemptsOf(error) > 1 && sameRevocation(now, stamp, updatedAt);
             return ours
               ? row({ ...now, status: "active" }, { result: "revoked", ...asStored })
               : row(now, { result: "already_revoked", ...asStored });
@@ -349,6 +350,15 @@ export class DynamoRevoker implements SessionRevoker {
   #ourError(operation: string, error: unknown): Error {
     return toSentinelError(error, { operation, table: this.#table, region: this.#region, endpoint: this.#endpoint });
   }
+}
+
+/** Whether the item holds exactly what this write set, down to the nanoseconds of updated_at. */
+function sameRevocation(now: StoredSession, stamp: RevokeStamp, updatedAt: string): boolean {
+  return now.revokedBy === stamp.revokedBy && now.revokedReason === stamp.reason && now.updatedAt === updatedAt;
+}
+
+function storedRevocation(now: StoredSession): Pick<Revocation, "revokedBy" | "revokedReason" | "updatedAt"> {
+  return { revokedBy: now.revokedBy, revokedReason: now.revokedReason, updatedAt: now.updatedAt };
 }
 
 /** How many times the SDK sent the request that failed (its retry middleware records it). */

@@ -12,15 +12,18 @@ const BROKEN = ids[3] as string; // every attempt answered with HTTP 500
 const THROTTLED = ids[7] as string; // throttled twice, then through
 const DROPPED = ids[11] as string; // written, but the answer is cut off once
 const UNAVAILABLE = ids[15] as string; // HTTP 503 once
+/** Of user "lost": written, its answer cut off, then every retry answered HTTP 500 without reaching the table. */
+const APPLIED = "000000000000f100";
+const LOST_USER_IDS = [APPLIED, "000000000000f101"];
 
 let table: string;
 let sts: FakeSts;
 
 beforeAll(async () => {
-  table = await freshTable(
-    "revoke-faults",
-    ids.map((id) => item({ id, user: "mallory", status: "active", created_at: "2026-01-20T10:00:00Z" })),
-  );
+  table = await freshTable("revoke-faults", [
+    ...ids.map((id) => item({ id, user: "mallory", status: "active", created_at: "2026-01-20T10:00:00Z" })),
+    ...LOST_USER_IDS.map((id) => item({ id, user: "lost", status: "active", created_at: "2026-01-20T10:00:00Z" })),
+  ]);
   sts = startFakeSts("arn:aws:iam::123456789012:user/responder");
 });
 
@@ -72,6 +75,33 @@ test("retried faults end revoked; a persistently failing session is failed, the 
       expect(after.get(id)?.revoked_by).toEqual({ S: "responder" });
       expect(after.get(id)?.revoked_reason).toEqual({ S: "incident 42" });
     }
+  } finally {
+    await proxy.stop();
+  }
+});
+
+test("a write applied whose answer was lost, then refused on every retry, is reported revoked, as the table shows", async () => {
+  let attempts = 0;
+  const proxy = await startFaultProxy(endpoint(), (_, target, body) => {
+    if (!target.endsWith(".UpdateItem") || !body.includes(APPLIED)) return "pass";
+    return ++attempts === 1 ? "drop" : "http500";
+  });
+  try {
+    const result = await runBinary(
+      [
+        ...["server-revoke", "--table", table, "--user", "lost", "--reason", "incident 43", "--yes"],
+        ...["--output", "json", "--endpoint-url", proxy.url],
+      ],
+      binaryEnv({ AWS_ENDPOINT_URL_STS: sts.url }),
+    );
+    expect(attempts).toBe(5);
+    const after = await snapshot(table);
+    for (const id of LOST_USER_IDS) expect(after.get(id)?.status).toEqual({ S: "revoked" });
+    const rows = JSON.parse(result.stdout).sessions as { id: string; result: string; updated_at: string }[];
+    expect(rows.map((r) => [r.id, r.result])).toEqual(LOST_USER_IDS.map((id) => [id, "revoked"]));
+    expect(rows[0]?.updated_at).toBe(after.get(APPLIED)?.updated_at?.S as string);
+    expect(result.stderr).toBe("revoked 2 of 2 sessions (2 revoked)\n");
+    expect(result.code).toBe(0);
   } finally {
     await proxy.stop();
   }
