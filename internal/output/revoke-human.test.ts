@@ -52,3 +52,10 @@ test("on a terminal of 60 columns the revocation table keeps ID and RESULT whole
   ]);
   expect(notes).toEqual(["note: REVOKED BY, UPDATED, REASON left out to fit 60 columns"]);
 });
+
+test("on a terminal of 40 columns the revocation table still shows each RESULT, text columns left out first", async () => {
+  const { lines, notes } = await table(40);
+  // ID 16 and RESULT 7 are kept first; then USER (8) fits with the gaps in 35, PROFILE (8 more) does not.
+  expect(lines).toEqual(["ID                USER      RESULT", "00000000000000c1  山田太郎  revoked"]);
+  expect(notes).toEqual(["note: PROFILE, PREVIOUS, REVOKED BY, UPDATED, REASON left out to fit 40 columns"]);
+});

@@ -13,8 +13,8 @@ const COLUMNS: RevokeColumn[] = [
   { title: "USER", kind: "text", max: 20, cell: (r) => dash(r.user) },
   { title: "PROFILE", kind: "text", max: 24, cell: (r) => dash(r.profile) },
   { title: "PREVIOUS", kind: "text", max: 10, cell: (r) => dash(r.previousStatus) },
-  // The outcome of each revocation: shown whole.
-  { title: "RESULT", kind: "whole", max: 15, cell: (r) => r.result },
+  // The outcome of each revocation, what the table is for: shown whole, on every terminal.
+  { title: "RESULT", kind: "whole", required: true, max: 15, cell: (r) => r.result },
   { title: "REVOKED BY", kind: "text", max: 20, cell: (r) => dash(r.revokedBy) },
   { title: "UPDATED", kind: "time", max: 19, cell: (r) => dash(humanTime(r.updatedAt)) },
   { title: "REASON", kind: "text", max: 40, cell: (r) => dash(r.revokedReason) },
