@@ -17,7 +17,7 @@ function tableColumn(c: Column): TableColumn {
 
 /**
  * An aligned table in UTC, or "No sessions found." when empty; rows are the
- * cells, cut to each column's widest and made printable. With `fitWidth` (a
+ * cells, made printable and cut to each column's widest (ids and counts stay whole). With `fitWidth` (a
  * terminal), the table fits it (see layOutTable); `onNote` hears which
  * columns were left out.
  */
@@ -27,7 +27,12 @@ export function humanFormat(
   onNote?: (line: string) => void,
 ): RowFormat<string[]> {
   return {
-    row: (session: Session) => columns.map((c) => truncate(printable(c.human(session)), c.maxWidth)),
+    // A whole column (the id, counts) is never cut: two ids that differ past the cut would read as one.
+    row: (session: Session) =>
+      columns.map((c) => {
+        const cell = printable(c.human(session));
+        return c.keepWhole === true ? cell : truncate(cell, c.maxWidth);
+      }),
     async write(out, iterable) {
       const rows: string[][] = [];
       for await (const row of iterable) rows.push(row);
