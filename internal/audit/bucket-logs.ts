@@ -160,48 +160,37 @@ export class BucketLogsSource implements EventSource {
         .map((region) => ({ accountRoot, account, region })),
     );
     const trails = perAccount.flat();
+    const askedAccounts = [...new Set(this.#options.accounts ?? [])];
+    const askedRegions = [...new Set(this.#options.regions ?? [])];
+    const missing =
+      trails.length === 0 ||
+      askedAccounts.some((a) => !trails.some((t) => t.account === a)) ||
+      askedRegions.some((r) => !trails.some((t) => t.region === r));
     // With --validate-logs, a digest folder where the logs are gone (all deleted) answers for them.
-    const digestRegions = new Map<string, Promise<string[]>>();
-    const digestRegionsOf = (accountRoot: string): Promise<string[]> => {
-      let regions = digestRegions.get(accountRoot);
-      if (regions === undefined) {
-        regions = this.#listFolders(`${accountRoot}CloudTrail-Digest/`, signal).then((folders) =>
-          folders.map(folderName).filter((region) => wanted(this.#options.regions, region)),
-        );
-        digestRegions.set(accountRoot, regions);
-      }
-      return regions;
-    };
-    const digestsOf = async (account: string | undefined, region: string | undefined): Promise<boolean> => {
-      if (this.#options.validating !== true) return false;
-      for (const a of kept) {
-        if (account !== undefined && a.account !== account) continue;
-        const regions = await digestRegionsOf(a.accountRoot);
-        if (region === undefined ? regions.length > 0 : regions.includes(region)) return true;
-      }
-      return false;
-    };
-    const without = async (values: string[], hasDigests: (value: string) => Promise<boolean>) => {
-      const left: string[] = [];
-      for (const value of values) if (!(await hasDigests(value))) left.push(value);
-      return left;
-    };
+    const digestTrails =
+      missing && this.#options.validating === true
+        ? (
+            await mapLimited(kept, this.#concurrency, async ({ accountRoot, account }) =>
+              (
+                await this.#listFolders(`${accountRoot}CloudTrail-Digest/`, signal)
+              )
+                .map(folderName)
+                .filter((region) => wanted(this.#options.regions, region))
+                .map((region) => ({ account, region })),
+            )
+          ).flat()
+        : [];
+    const held = [...trails, ...digestTrails];
     // An account asked for whose folder holds no CloudTrail logs (of the regions asked for) gives none either.
-    const emptyAccounts = await without(
-      [...new Set(this.#options.accounts ?? [])].filter((a) => !trails.some((t) => t.account === a)),
-      (a) => digestsOf(a, undefined),
-    );
+    const emptyAccounts = askedAccounts.filter((a) => !held.some((t) => t.account === a));
     if (emptyAccounts.length > 0) {
-      const where = this.#options.regions?.length ? ` in region ${[...new Set(this.#options.regions)].join(", ")}` : "";
+      const where = askedRegions.length > 0 ? ` in region ${askedRegions.join(", ")}` : "";
       throw new SentinelError(
         `no CloudTrail log folders found${where} for account ${emptyAccounts.join(", ")} below ${bucket.label(root)}: check --account${where ? " and --trail-region" : ""}`,
       );
     }
-    const absentRegions = await without(
-      [...new Set(this.#options.regions ?? [])].filter((r) => !trails.some((t) => t.region === r)),
-      (r) => digestsOf(undefined, r),
-    );
-    if ((trails.length === 0 && !(await digestsOf(undefined, undefined))) || absentRegions.length > 0) {
+    const absentRegions = askedRegions.filter((r) => !held.some((t) => t.region === r));
+    if (held.length === 0 || absentRegions.length > 0) {
       const which = absentRegions.length > 0 ? ` in region ${absentRegions.join(", ")}` : "";
       throw new SentinelError(
         `no CloudTrail log folders found${which} below ${bucket.label(root)}: check --cloudtrail-s3${which ? " and --trail-region" : ""}`,
