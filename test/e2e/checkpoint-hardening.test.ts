@@ -125,7 +125,8 @@ describe("a checkpointed window never ends in the future", () => {
   test("a first run whose --since is later than now minus --settle is a usage error naming both times; no manifest, no checkpoint", async () => {
     const ckpt = join(DIR, "late-since.ckpt");
     const manifest = join(DIR, "late-since.manifest.json");
-    const aMinuteAgo = new Date(Date.now() - 60_000).toISOString();
+    // A millisecond that ends in a nonzero digit: the message shows times with trailing zeros cut.
+    const aMinuteAgo = new Date(Math.floor((Date.now() - 60_000) / 1000) * 1000 + 123).toISOString();
     const result = await runBinary(
       [
         "server-sessions",

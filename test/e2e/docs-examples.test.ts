@@ -53,6 +53,8 @@ let examples = 0;
 let archive = "";
 /** Evidence as a daily signed job leaves it (the "Proving an archive" examples read it as evidence/). */
 let evidence = "";
+/** When make local began writing the sample: its one pending log file is named for that hour. */
+let sampleMadeAt = 0;
 /**
  * The stamps (`date -u +%Y%m%dT%H%M%SZ`) the daily job names its runs' files by, oldest first;
  * `$stamp` in an example is the last, as the guide's runs leave it, and verify --help names it.
@@ -68,6 +70,7 @@ beforeAll(async () => {
       stdio: ["ignore", "ignore", "ignore"],
     },
   );
+  sampleMadeAt = Date.now();
   playground = startPlayground(join(WORK, ".cache"), await freePort());
   // An earlier export, for the examples that audit against one (`--sessions-from archive.ndjson`).
   archive = (await sentinel(["sentinel", "server-sessions", "--since", "90d", "--output", "ndjson"])).stdout;
@@ -410,7 +413,7 @@ test("the trail bucket gives the sample's categories, and its logs validate: onl
   // 8 days of hourly digests; those delivered from since - 1h on are read, every one valid.
   expect(integrity.digests).toBeGreaterThanOrEqual(7 * 24);
   expect(integrity.digests_valid).toBe(integrity.digests);
-  const hourStart = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000).toISOString();
+  const hourStart = new Date(Math.floor(sampleMadeAt / 3_600_000) * 3_600_000).toISOString();
   const stampOf = (key: string) => /_(\d{8}T\d{4})Z_/.exec(key)?.[1] ?? "";
   const thisHour = `${hourStart.slice(0, 4)}${hourStart.slice(5, 7)}${hourStart.slice(8, 10)}T${hourStart.slice(11, 13)}00`;
   for (const problem of integrity.problems) {
