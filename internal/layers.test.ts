@@ -52,3 +52,29 @@ test.each(sources.map((file) => [relative(INTERNAL, file)]))(
     expect(wrong).toEqual([]);
   },
 );
+
+/** The modules `file` loads when it is evaluated: its imports that are not types only, followed. */
+function loadedModules(file: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(file)) return seen;
+  seen.add(file);
+  const source = readFileSync(file, "utf8");
+  for (const m of source.matchAll(/^(?:import|export)\s(?!type\s)([^;]*?)\s*from\s+["']([^"']+)["'];/gms)) {
+    const [, names = "", spec = ""] = m;
+    // `import { type A, type B } from …` is erased like `import type`.
+    const braces = /^\{([^}]*)\}$/.exec(names.trim());
+    if (braces && (braces[1] as string).split(",").every((n) => n.trim() === "" || n.trim().startsWith("type "))) {
+      continue;
+    }
+    if (spec.startsWith(".")) loadedModules(resolve(dirname(file), spec), seen);
+    else seen.add(spec);
+  }
+  return seen;
+}
+
+test("an export is read without loading the DynamoDB client", () => {
+  const store = loadedModules(join(INTERNAL, "session/dynamo-store.ts"));
+  expect(store.has("@aws-sdk/client-dynamodb")).toBe(true);
+  const reader = loadedModules(join(INTERNAL, "session/dynamodb-export.ts"));
+  expect(reader.has(join(INTERNAL, "session/session-match.ts"))).toBe(true);
+  expect([...reader].filter((spec) => spec.startsWith("@aws-sdk/"))).toEqual([]);
+});

@@ -10,7 +10,6 @@ import { InterruptedError, SentinelError, UsageError } from "../aws/errors.ts";
 import { isJsonObject } from "../aws/json-object.ts";
 import type { S3Connection } from "../aws/s3-client.ts";
 import { S3_CONCURRENCY } from "../aws/s3-limits.ts";
-import { couldMatch, inReadRange, matches } from "./dynamo-store.ts";
 import { type DataFileEntry, type ExportSummary, readFileList, readSummary } from "./dynamodb-export-manifest.ts";
 import {
   type ExportObjects,
@@ -22,6 +21,7 @@ import { itemKey, itemLabel, malformedLabel, type RawItem, readItem } from "./it
 import { planListing, textRange } from "./listing-plan.ts";
 import { type MalformedEntry, malformedEntry, reportedMalformed } from "./reported-malformed.ts";
 import type { SessionFilter } from "./session.ts";
+import { couldMatch, inReadRange, matches } from "./session-match.ts";
 import type { FindEvents, FindProgress, FindResult, GetResult, SessionCollector, SessionStore } from "./store.ts";
 
 /** Items between two progress reports and back-pressure waits (`afterPage`). */
