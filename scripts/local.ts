@@ -84,9 +84,13 @@ const isOurMoto = (p: Playground["moto"]) =>
 
 const MOTO_MISSING = "make local runs moto for S3 and KMS, and python3 has no moto: pip install 'moto[server]'";
 
-/** Starts moto's server detached on a free port; `ready` resolves once it listens. */
-async function startMoto(): Promise<{ child: ChildProcess; port: number; ready: Promise<string> }> {
-  const port = await freePort();
+/**
+ * Starts moto's server detached on a free port other than `dynamoPort` (which DynamoDB Local
+ * binds only after this); `ready` resolves once it listens.
+ */
+async function startMoto(dynamoPort: number): Promise<{ child: ChildProcess; port: number; ready: Promise<string> }> {
+  let port = await freePort();
+  while (port === dynamoPort) port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   const log = openSync(MOTO_LOG, "w");
   const child = spawn("python3", ["-m", "moto.server", "-H", "127.0.0.1", "-p", String(port)], {
@@ -169,7 +173,7 @@ async function start(): Promise<void> {
   mkdirSync(STATE, { recursive: true });
   rmSync(LEGACY_RECORD, { force: true });
   // moto starts while DynamoDB Local does: both take a few seconds.
-  const moto = await startMoto();
+  const moto = await startMoto(port);
   let dynamo: Awaited<ReturnType<typeof startDynamoDBLocal>>;
   try {
     dynamo = await startDynamoDBLocal({ port, logFile: join(STATE, "dynamodb-local.log") });

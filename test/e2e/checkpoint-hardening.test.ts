@@ -91,7 +91,8 @@ describe("a checkpointed window never ends in the future", () => {
     );
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain(`--until ${today}T23:59:59.999999999Z is later than now minus --settle`);
-    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    // The last UTC day that ended more than the default --settle (5m) ago: just after midnight, the day before.
+    const yesterday = new Date(Date.now() - 86_400_000 - 6 * 60_000).toISOString().slice(0, 10);
     const taken = await runBinary(
       ["server-sessions", "--table", table, "--checkpoint", ckpt, "--until", yesterday, "--output", "csv"],
       env(),

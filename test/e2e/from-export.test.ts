@@ -51,7 +51,14 @@ const env = (extra: Record<string, string> = {}) =>
 
 beforeAll(async () => {
   moto = await sharedMoto();
-  const items = trickySessionItems({ sessions: 4_400, tricky: 600, now: NOW, seed: 4242 });
+  // Made as of 13 hours ago: every session has expired (none expires within 12 hours of its
+  // making), so effective_status reads the same in two runs whose clocks differ.
+  const items = trickySessionItems({
+    sessions: 4_400,
+    tricky: 600,
+    now: new Date(NOW.getTime() - 13 * 3_600_000),
+    seed: 4242,
+  });
   table = await freshTable("from-export", items);
   // The export holds what the table holds, as DynamoDB stores it.
   stored = [];
@@ -91,6 +98,15 @@ function edgeText(): string {
   return new Date(NOW.getTime() - int(32 * 86_400) * 1000).toISOString();
 }
 
+/**
+ * `--since 7d` and the like as instants taken from NOW once: the table's run and the export's
+ * start at different moments, and a relative window would move between them over the data.
+ */
+const ago = (duration: "7d" | "30d" | "36h") =>
+  new Date(
+    NOW.getTime() - { "7d": 7 * 86_400_000, "30d": 30 * 86_400_000, "36h": 36 * 3_600_000 }[duration],
+  ).toISOString();
+
 const COLUMN_CHOICES = [undefined, "all", "id,created_at,status", "user,effective_status,request_count,ttl"];
 
 /** One random combination of SPEC §2's flags (no default listing: that asks STS whose sessions to show). */
@@ -100,7 +116,7 @@ function randomArgs(n: number): string[] {
   if (path === 1 || (path === 4 && random() < 0.5)) args.push("--user", pick(USERS));
   if (path === 2 || (path === 4 && random() < 0.5)) args.push("--profile", pick(PROFILES));
   if (path === 3 || (path === 4 && random() < 0.5)) args.push("--status", pick(STATUSES));
-  if (random() < 0.7) args.push("--since", random() < 0.3 ? pick(["7d", "30d", "36h"]) : edgeText());
+  if (random() < 0.7) args.push("--since", random() < 0.3 ? ago(pick(["7d", "30d", "36h"] as const)) : edgeText());
   if (random() < 0.5 || args.length === 0) args.push("--until", edgeText());
   const output = pick(["csv", "json", "ndjson", "human"]);
   args.push("--output", output);
@@ -221,7 +237,7 @@ describe("the export gives the table's output", () => {
   });
 
   test("S3 faults (503 SlowDown, 500, reset, truncated body) are retried: the output is the same", async () => {
-    const args = ["server-sessions", "--since", "30d", "--output", "ndjson", "--columns", "all"];
+    const args = ["server-sessions", "--since", ago("30d"), "--output", "ndjson", "--columns", "all"];
     const clean = await runBinary([...args, "--from-export", bucketUri], env());
     let n = 0;
     const faults = ["slowdown", "http500", "reset", "truncate"] as const;
