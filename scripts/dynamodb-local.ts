@@ -75,10 +75,17 @@ export function freePort(): Promise<number> {
 
 export type RunningDynamoDB = { endpoint: string; port: number; pid: number; stop(): Promise<void> };
 
-async function waitUntilAnswering(endpoint: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+async function waitUntilAnswering(
+  endpoint: string,
+  child: ChildProcess,
+  timeoutMs: number,
+  bindFailed: () => boolean,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`DynamoDB Local exited with status ${child.exitCode} while starting`);
+    // Jetty's bind failure ends the JVM's main thread, not the JVM: it would wait out the deadline.
+    if (bindFailed()) throw new PortTaken(`DynamoDB Local could not bind ${endpoint}: the port is in use`);
     try {
       await fetch(endpoint, { method: "POST", signal: AbortSignal.timeout(1_000) });
       return;
@@ -99,7 +106,28 @@ export async function startDynamoDBLocal(
 ): Promise<RunningDynamoDB> {
   ensureJava();
   const emulator = ensureEmulator();
-  const port = options.port ?? (await freePort());
+  if (options.port !== undefined) return startOn(emulator, options.port, options);
+  // A free port is released before the JVM binds it, seconds later; another process can take it
+  // in between. A new port is then tried, twice at most.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOn(emulator, await freePort(), options);
+    } catch (error) {
+      if (attempt === 3 || !(error instanceof PortTaken)) throw error;
+    }
+  }
+}
+
+class PortTaken extends Error {}
+
+/** What the JVM writes when the port is in use (a stack trace whose cause is this). */
+const BIND_FAILED = "java.net.BindException";
+
+async function startOn(
+  emulator: string,
+  port: number,
+  options: { heapMb?: number; logFile?: string },
+): Promise<RunningDynamoDB> {
   const log = options.logFile === undefined ? undefined : openSync(options.logFile, "w");
   const lib = join(emulator, "DynamoDBLocal_lib");
   const child = spawn(
@@ -123,16 +151,21 @@ export async function startDynamoDBLocal(
   );
   if (log !== undefined) child.unref();
   let errors = "";
+  let portTaken = false;
   child.stderr?.on("data", (chunk) => {
     errors = (errors + chunk).slice(-4000);
+    portTaken ||= errors.includes(BIND_FAILED);
   });
+  const bindFailed = () =>
+    options.logFile === undefined ? portTaken : readFileSync(options.logFile, "utf8").includes(BIND_FAILED);
   const endpoint = `http://127.0.0.1:${port}`;
   try {
-    await waitUntilAnswering(endpoint, child, 90_000);
+    await waitUntilAnswering(endpoint, child, 90_000, bindFailed);
   } catch (error) {
     child.kill("SIGKILL");
     const output = options.logFile === undefined ? errors : readFileSync(options.logFile, "utf8").slice(-4000);
-    throw new Error(`${(error as Error).message}\n${output}`);
+    const message = `${(error as Error).message}\n${output}`;
+    throw error instanceof PortTaken ? new PortTaken(message) : new Error(message);
   }
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
