@@ -156,15 +156,15 @@ async function startOn(
     errors = (errors + chunk).slice(-4000);
     portTaken ||= errors.includes(BIND_FAILED);
   });
-  const bindFailed = () =>
-    options.logFile === undefined ? portTaken : readFileSync(options.logFile, "utf8").includes(BIND_FAILED);
+  /** The JVM's last output: what it wrote to stderr, or make local's log file. */
+  const output = () => (options.logFile === undefined ? errors : readFileSync(options.logFile, "utf8").slice(-4000));
+  const bindFailed = () => (options.logFile === undefined ? portTaken : output().includes(BIND_FAILED));
   const endpoint = `http://127.0.0.1:${port}`;
   try {
     await waitUntilAnswering(endpoint, child, 90_000, bindFailed);
   } catch (error) {
     child.kill("SIGKILL");
-    const output = options.logFile === undefined ? errors : readFileSync(options.logFile, "utf8").slice(-4000);
-    const message = `${(error as Error).message}\n${output}`;
+    const message = `${(error as Error).message}\n${output()}`;
     throw error instanceof PortTaken ? new PortTaken(message) : new Error(message);
   }
   const stop = async () => {
